@@ -1,0 +1,1 @@
+"""microcred core: keys, DIDs, credential formats, status lists, trust and one verification pipeline."""

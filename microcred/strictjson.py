@@ -1,0 +1,84 @@
+"""One strict JSON parser for every payload: no duplicate keys, NaN, lone surrogates or trailing data."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from .errors import MalformedJSON, PayloadTooLarge
+
+# Largest JSON text the core parses at all (a credential is a few KB; a DID document far less).
+MAX_JSON_BYTES = 1_000_000
+# \uD800-\uDFFF escapes may form lone surrogates that json.loads lets through.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise MalformedJSON(f"duplicate member name {key[:40]!r}")
+        obj[key] = value
+    return obj
+
+
+def _no_constant(name: str) -> Any:
+    raise MalformedJSON(f"{name} is not JSON")
+
+
+def _check_surrogates(value: Any) -> None:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise MalformedJSON("lone surrogate in string") from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_surrogates(key)
+            _check_surrogates(item)
+    elif isinstance(value, list):
+        for item in value:
+            _check_surrogates(item)
+
+
+def loads(data: str | bytes, *, max_bytes: int = MAX_JSON_BYTES) -> Any:
+    """Parse JSON text strictly, raising MalformedJSON or PayloadTooLarge."""
+    if len(data) > max_bytes:
+        raise PayloadTooLarge(f"JSON text over {max_bytes} bytes")
+    if isinstance(data, bytes | bytearray):
+        try:
+            text = bytes(data).decode("utf-8", errors="strict")
+        except UnicodeDecodeError:
+            raise MalformedJSON("JSON text is not valid UTF-8") from None
+    else:
+        text = data
+    if text.startswith("\ufeff"):
+        raise MalformedJSON("byte order mark before JSON text")
+    try:
+        value = json.loads(text, object_pairs_hook=_pairs, parse_constant=_no_constant)
+    except MalformedJSON:
+        raise
+    except RecursionError:
+        raise PayloadTooLarge("JSON nested too deeply") from None
+    except ValueError as exc:  # JSONDecodeError, and int_max_str_digits overflows
+        raise MalformedJSON(f"invalid JSON: {str(exc)[:80]}") from None
+    if _SURROGATE_ESCAPE.search(text):
+        try:
+            _check_surrogates(value)
+        except RecursionError:
+            raise PayloadTooLarge("JSON nested too deeply") from None
+    return value
+
+
+def loads_object(data: str | bytes, *, max_bytes: int = MAX_JSON_BYTES) -> dict[str, Any]:
+    """Parse JSON text that must be an object."""
+    value = loads(data, max_bytes=max_bytes)
+    if not isinstance(value, dict):
+        raise MalformedJSON("JSON text is not an object")
+    return value
+
+
+def dumps(value: Any) -> str:
+    """Serialise compactly (no spaces), keeping non-ASCII as is."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
