@@ -29,6 +29,7 @@ MicrocredError (code: "error")
  │    └── ResponseTooLarge ("response_too_large")
  ├── StatusListError ("status_invalid")
  │    └── StatusUnavailable ("status_unavailable")
+ ├── HolderBindingError ("holder_binding_invalid") . presenter not bound to the credential
  ├── TrustRegistryError ("registry_invalid")
  ├── CredentialError ("credential_invalid") ..... well-formed but not an acceptable credential
  └── QRError ("qr_invalid")
@@ -221,6 +222,12 @@ class StatusUnavailable(StatusListError):
     """The status list could not be obtained."""
 
     code = "status_unavailable"
+
+
+class HolderBindingError(MicrocredError):
+    """A presentation whose presenter is not the credential's holder."""
+
+    code = "holder_binding_invalid"
 
 
 class TrustRegistryError(MicrocredError):

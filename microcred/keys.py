@@ -65,7 +65,12 @@ class PublicKey:
                 verifier = numbers.public_key()
             except ValueError:
                 raise InvalidKey("P-256 point is not on the curve") from None
-            public = {"kty": "EC", "crv": "P-256", "x": base64url.encode(x), "y": base64url.encode(y)}
+            public = {
+                "kty": "EC",
+                "crv": "P-256",
+                "x": base64url.encode(x),
+                "y": base64url.encode(y),
+            }
             return cls(public, verifier)
         raise InvalidKey("unsupported key type (Ed25519 and P-256 only)")
 
@@ -99,7 +104,7 @@ class PublicKey:
     @property
     def is_ed25519(self) -> bool:
         """True for Ed25519 keys."""
-        return self.jwk["kty"] == "OKP"
+        return bool(self.jwk["kty"] == "OKP")
 
     @property
     def alg(self) -> str:
@@ -216,7 +221,9 @@ class PrivateKey:
         if self.public_key.is_ed25519:
             jwk["d"] = base64url.encode(self._signer.encode())
         else:
-            jwk["d"] = base64url.encode(self._signer.private_numbers().private_value.to_bytes(32, "big"))
+            jwk["d"] = base64url.encode(
+                self._signer.private_numbers().private_value.to_bytes(32, "big")
+            )
         return jwk
 
     @property

@@ -27,6 +27,10 @@ def _no_constant(name: str) -> Any:
     raise MalformedJSON(f"{name} is not JSON")
 
 
+# One decoder for every call: building it per call costs more than parsing a small header.
+_DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_no_constant)
+
+
 def _check_surrogates(value: Any) -> None:
     if isinstance(value, str):
         try:
@@ -56,7 +60,7 @@ def loads(data: str | bytes, *, max_bytes: int = MAX_JSON_BYTES) -> Any:
     if text.startswith("\ufeff"):
         raise MalformedJSON("byte order mark before JSON text")
     try:
-        value = json.loads(text, object_pairs_hook=_pairs, parse_constant=_no_constant)
+        value = _DECODER.decode(text)
     except MalformedJSON:
         raise
     except RecursionError:

@@ -1,0 +1,104 @@
+"""The verification report: named checks with stable reason codes, and the verdict derived from them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+State = Literal["passed", "failed", "not_checked"]
+Verdict = Literal["VALID", "INVALID", "UNVERIFIED"]
+
+# Every report lists these checks, in this order, so pages and clients can rely on them.
+CHECKS: tuple[tuple[str, str], ...] = (
+    ("format", "Readable credential"),
+    ("issuer_key", "Issuer DID resolved, key authorised"),
+    ("signature", "Signature"),
+    ("validity", "Validity period"),
+    ("revocation", "Not revoked"),
+    ("suspension", "Not suspended"),
+    ("issuer_trust", "Issuer in a trust registry"),
+    ("holder_binding", "Bound to the presenter"),
+)
+CHECK_LABELS = dict(CHECKS)
+# A failure of these checks means "cannot be trusted yet", not "forged": UNVERIFIED, never INVALID.
+_SOFT_FAILURES = frozenset({"issuer_trust"})
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check of the pipeline with its outcome and a stable reason code."""
+
+    name: str
+    state: State
+    code: str = ""
+    message: str = ""
+
+    @property
+    def label(self) -> str:
+        """Plain-words name of the check."""
+        return CHECK_LABELS.get(self.name, self.name)
+
+
+@dataclass(frozen=True)
+class IssuerInfo:
+    """Who issued the credential and what the trust registry says about them."""
+
+    did: str | None
+    name: str | None = None
+    trust_status: str = "not_checked"
+    registry_entry: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    """The one result of verifying any supported payload."""
+
+    verdict: Verdict
+    format: str
+    checks: tuple[Check, ...]
+    issuer: IssuerInfo
+    claims: dict[str, Any] = field(default_factory=dict)
+    disclosed: tuple[str, ...] = ()
+    certificate: dict[str, Any] | None = None
+    annex_i: dict[str, Any] | None = None
+
+    @property
+    def reason(self) -> str:
+        """The code that decided a non-VALID verdict (empty when VALID)."""
+        for check in self.checks:
+            if check.state == "failed" and check.name not in _SOFT_FAILURES:
+                return check.code
+        for check in self.checks:
+            if check.state != "passed":
+                return check.code
+        return ""
+
+    def check(self, name: str) -> Check:
+        """The check with this name."""
+        for item in self.checks:
+            if item.name == name:
+                return item
+        raise KeyError(name)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict with `verdict` at the top."""
+        return {
+            "verdict": self.verdict,
+            "reason": self.reason,
+            "format": self.format,
+            "checks": [asdict(c) for c in self.checks],
+            "issuer": asdict(self.issuer),
+            "claims": self.claims,
+            "disclosed": list(self.disclosed),
+            "certificate": self.certificate,
+            "annex_i": self.annex_i,
+        }
+
+
+def verdict_of(checks: tuple[Check, ...], required: frozenset[str]) -> Verdict:
+    """INVALID on any hard failure; UNVERIFIED if a required check did not pass; else VALID."""
+    if any(c.state == "failed" and c.name not in _SOFT_FAILURES for c in checks):
+        return "INVALID"
+    if any(c.name in required and c.state != "passed" for c in checks):
+        return "UNVERIFIED"
+    return "VALID"

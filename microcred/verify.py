@@ -1,0 +1,221 @@
+"""One verification pipeline: any supported payload in, one Report out, never an exception."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from . import model, strictjson
+from .credential import Credential, detect, verify_credential
+from .did import DIDResolver
+from .errors import (
+    CredentialError,
+    DIDError,
+    DIDResolutionError,
+    Expired,
+    FetchError,
+    HolderBindingError,
+    InputError,
+    InvalidKey,
+    KeyBindingError,
+    MicrocredError,
+    NotYetValid,
+    StatusListError,
+    StatusUnavailable,
+)
+from .report import CHECKS, Check, IssuerInfo, Report, verdict_of
+from .status_cache import StatusListCache
+from .trust import TrustRegistry
+
+log = logging.getLogger(__name__)
+
+# Largest payload the pipeline looks at (a presentation is a few KB).
+MAX_PAYLOAD_BYTES = 512_000
+_ALWAYS_REQUIRED = frozenset(
+    {"format", "issuer_key", "signature", "validity", "revocation", "suspension"}
+)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What a verifier demands beyond the credential's own rules."""
+
+    require_holder_binding: bool = False
+    nonce: str | None = None
+    audience: str | None = None
+    require_trust: bool = True
+    leeway: int = 60
+    now: float | None = None
+
+
+@dataclass
+class _Run:
+    """The checks of one verification as they are decided."""
+
+    checks: dict[str, Check] = field(default_factory=dict)
+
+    def set(self, name: str, state: str, code: str = "", message: str = "") -> None:
+        self.checks[name] = Check(name, state, code, message)  # type: ignore[arg-type]
+
+    def done(self) -> tuple[Check, ...]:
+        return tuple(
+            self.checks.get(name, Check(name, "not_checked", "not_reached", "not reached"))
+            for name, _ in CHECKS
+        )
+
+
+def _check_for(error: MicrocredError) -> tuple[str, str]:
+    """Which check an error belongs to, and whether it failed or could not be decided."""
+    if isinstance(error, Expired | NotYetValid):
+        return "validity", "failed"
+    if isinstance(error, KeyBindingError | HolderBindingError):
+        return "holder_binding", "failed"
+    if isinstance(error, DIDResolutionError | FetchError):
+        return "issuer_key", "not_checked"
+    if isinstance(error, DIDError | InvalidKey):
+        return "issuer_key", "failed"
+    if isinstance(error, InputError | CredentialError):
+        return "format", "failed"
+    if isinstance(error, StatusListError):
+        return "revocation", "failed"
+    return "signature", "failed"
+
+
+class Verifier:
+    """Verifies credentials and presentations with injected DID resolution, status and trust."""
+
+    def __init__(
+        self,
+        *,
+        resolver: DIDResolver,
+        status_lists: StatusListCache,
+        registry: TrustRegistry | None = None,
+    ) -> None:
+        self.resolver = resolver
+        self.status_lists = status_lists
+        self.registry = registry
+
+    def verify(self, payload: str | bytes | dict[str, Any], policy: Policy | None = None) -> Report:
+        """Verify any supported payload and return its report."""
+        policy = policy or Policy()
+        run = _Run()
+        try:
+            return self._verify(payload, policy, run)
+        except MicrocredError as error:
+            name, state = _check_for(error)
+            run.set(name, state, error.code, error.message)
+            if name != "format":
+                run.checks.setdefault("format", Check("format", "passed"))
+            return self._report(run, policy, "unknown", None)
+        except Exception:  # a bug must still yield a report, never a crash or a 500
+            log.exception("verification failed unexpectedly")
+            run.set("format", "failed", "internal_error", "the payload could not be processed")
+            return self._report(run, policy, "unknown", None)
+
+    def _verify(self, payload: str | bytes | dict[str, Any], policy: Policy, run: _Run) -> Report:
+        document = _load(payload)
+        kind = detect(document)
+        run.set("format", "passed", kind)
+        credential = verify_credential(document, kind, self.resolver, policy)
+        run.set("issuer_key", "passed", "resolved", credential.issuer)
+        run.set("signature", "passed", credential.proof_type)
+        run.set("validity", "passed")
+        self._holder_binding(run, credential, policy)
+        self._status(run, credential, policy)
+        return self._report(run, policy, kind, credential)
+
+    @staticmethod
+    def _holder_binding(run: _Run, credential: Credential, policy: Policy) -> None:
+        if credential.holder_bound:
+            run.set("holder_binding", "passed", "key_binding", "presenter proved the bound key")
+        elif policy.require_holder_binding:
+            run.set("holder_binding", "failed", "holder_binding_missing", "no proof of possession")
+        else:
+            run.set("holder_binding", "not_checked", "not_requested", "bearer credential")
+
+    def _status(self, run: _Run, credential: Credential, policy: Policy) -> None:
+        for purpose in ("revocation", "suspension"):
+            if not credential.status_refs:
+                run.set(purpose, "passed", "no_status_entry", "the credential has no status entry")
+                continue
+            try:
+                value = self.status_lists.status(
+                    credential.issuer, credential.status_refs, purpose, now=policy.now
+                )
+            except StatusUnavailable as error:
+                run.set(purpose, "not_checked", error.code, error.message)
+                continue
+            except (StatusListError, FetchError, DIDError) as error:
+                state = (
+                    "not_checked"
+                    if isinstance(error, FetchError | DIDResolutionError)
+                    else "failed"
+                )
+                run.set(purpose, state, error.code, error.message)
+                continue
+            if value is None:
+                run.set(purpose, "passed", "no_status_entry", f"no {purpose} entry")
+            elif value:
+                code = "revoked" if purpose == "revocation" else "suspended"
+                run.set(purpose, "failed", code, f"the issuer has {code} this credential")
+            else:
+                run.set(purpose, "passed", "status_ok")
+
+    def _report(
+        self, run: _Run, policy: Policy, kind: str, credential: Credential | None
+    ) -> Report:
+        issuer = IssuerInfo(did=credential.issuer if credential else None)
+        if credential is not None:
+            issuer = self._trust(run, credential)
+        required = set(_ALWAYS_REQUIRED)
+        if policy.require_trust:
+            required.add("issuer_trust")
+        if policy.require_holder_binding:
+            required.add("holder_binding")
+        checks = run.done()
+        verdict = verdict_of(checks, frozenset(required))
+        certificate = annex = None
+        claims: dict[str, Any] = {}
+        disclosed: tuple[str, ...] = ()
+        # G5: claims exist only once the proof held; a failed proof never shows data as verified.
+        if credential is not None:
+            claims, disclosed = credential.claims, credential.disclosed
+            cert = credential.certificate
+            certificate = asdict(cert)
+            annex = asdict(model.annex_i(cert))
+        return Report(verdict, kind, checks, issuer, claims, disclosed, certificate, annex)
+
+    def _trust(self, run: _Run, credential: Credential) -> IssuerInfo:
+        name = credential.certificate.issuer_name if credential.certificate else None
+        if self.registry is None:
+            run.set("issuer_trust", "not_checked", "no_registry", "no trust registry configured")
+            return IssuerInfo(credential.issuer, name)
+        found = self.registry.lookup(credential.issuer)
+        entry = asdict(found.entry) if found.entry is not None else None
+        if found.status == "trusted":
+            run.set("issuer_trust", "passed", "trusted", found.entry.name if found.entry else "")
+        else:
+            run.set("issuer_trust", "failed", f"issuer_{found.status}", "issuer not trusted")
+        return IssuerInfo(credential.issuer, name, found.status, entry)
+
+
+def _load(payload: str | bytes | dict[str, Any]) -> Any:
+    """Turn raw input into a compact string or a JSON object, within the size cap."""
+    if isinstance(payload, dict):
+        return payload
+    if len(payload) > MAX_PAYLOAD_BYTES:
+        raise InputError(f"payload over {MAX_PAYLOAD_BYTES} bytes", code="too_large")
+    if isinstance(payload, bytes):
+        try:
+            payload = payload.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError("payload is not UTF-8 text", code="malformed_encoding") from None
+    text = payload.strip()
+    if text.startswith("{"):
+        return strictjson.loads_object(text)
+    return text
+
+
+KeyLookup = Callable[[str, str], Any]
