@@ -9,10 +9,12 @@ thread state must be current" (SIGABRT, 134) at exit, so passing runs end with a
 Measured here: about half of all calls return while their worker is still inside that call, and a
 script making one didkit call (success or error alike) crashed at exit in 20 of 20 runs.
 
-The guard: the loop counts worker threads inside `call_soon_threadsafe`, and every call waits
-(sleeping, so the GIL is free) until none is left before returning; after that the worker only
-drops references and releases the GIL without letting go of it in between. `shutdown()` does the
-same and closes the loop; atexit runs it.
+The guard: the loop counts worker threads inside `call_soon_threadsafe`, and every call waits on
+a condition (GIL released) until none is left before returning; from there on the worker only
+drops references and releases the GIL, holding it throughout. `shutdown()` does the same and
+closes the loop; atexit runs it. Cost: about 25-40 µs per call. (gdb backtrace of the crash: main
+thread in Py_FinalizeEx -> finalize_modules; tokio worker in pyo3_asyncio::generic::set_result ->
+call_soon_threadsafe -> tupledealloc, thread state "Exiting".)
 """
 
 from __future__ import annotations

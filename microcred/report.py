@@ -54,6 +54,7 @@ class Report:
     """The one result of verifying any supported payload."""
 
     verdict: Verdict
+    reason: str  # the code that decided a non-VALID verdict; empty when VALID
     format: str
     checks: tuple[Check, ...]
     issuer: IssuerInfo
@@ -61,17 +62,6 @@ class Report:
     disclosed: tuple[str, ...] = ()
     certificate: dict[str, Any] | None = None
     annex_i: dict[str, Any] | None = None
-
-    @property
-    def reason(self) -> str:
-        """The code that decided a non-VALID verdict (empty when VALID)."""
-        for check in self.checks:
-            if check.state == "failed" and check.name not in _SOFT_FAILURES:
-                return check.code
-        for check in self.checks:
-            if check.state != "passed":
-                return check.code
-        return ""
 
     def check(self, name: str) -> Check:
         """The check with this name."""
@@ -95,10 +85,12 @@ class Report:
         }
 
 
-def verdict_of(checks: tuple[Check, ...], required: frozenset[str]) -> Verdict:
+def verdict_of(checks: tuple[Check, ...], required: frozenset[str]) -> tuple[Verdict, str]:
     """INVALID on any hard failure; UNVERIFIED if a required check did not pass; else VALID."""
-    if any(c.state == "failed" and c.name not in _SOFT_FAILURES for c in checks):
-        return "INVALID"
-    if any(c.name in required and c.state != "passed" for c in checks):
-        return "UNVERIFIED"
-    return "VALID"
+    for check in checks:
+        if check.state == "failed" and check.name not in _SOFT_FAILURES:
+            return "INVALID", check.code
+    for check in checks:
+        if check.name in required and check.state != "passed":
+            return "UNVERIFIED", check.code
+    return "VALID", ""

@@ -55,6 +55,7 @@ class _Run:
     """The checks of one verification as they are decided."""
 
     checks: dict[str, Check] = field(default_factory=dict)
+    kind: str = "unknown"
 
     def set(self, name: str, state: str, code: str = "", message: str = "") -> None:
         self.checks[name] = Check(name, state, code, message)  # type: ignore[arg-type]
@@ -108,7 +109,7 @@ class Verifier:
             run.set(name, state, error.code, error.message)
             if name != "format":
                 run.checks.setdefault("format", Check("format", "passed"))
-            return self._report(run, policy, "unknown", None)
+            return self._report(run, policy, run.kind, None)
         except Exception:  # a bug must still yield a report, never a crash or a 500
             log.exception("verification failed unexpectedly")
             run.set("format", "failed", "internal_error", "the payload could not be processed")
@@ -116,7 +117,7 @@ class Verifier:
 
     def _verify(self, payload: str | bytes | dict[str, Any], policy: Policy, run: _Run) -> Report:
         document = _load(payload)
-        kind = detect(document)
+        kind = run.kind = detect(document)
         run.set("format", "passed", kind)
         credential = verify_credential(document, kind, self.resolver, policy)
         run.set("issuer_key", "passed", "resolved", credential.issuer)
@@ -175,7 +176,7 @@ class Verifier:
         if policy.require_holder_binding:
             required.add("holder_binding")
         checks = run.done()
-        verdict = verdict_of(checks, frozenset(required))
+        verdict, reason = verdict_of(checks, frozenset(required))
         certificate = annex = None
         claims: dict[str, Any] = {}
         disclosed: tuple[str, ...] = ()
@@ -185,7 +186,7 @@ class Verifier:
             cert = credential.certificate
             certificate = asdict(cert)
             annex = asdict(model.annex_i(cert))
-        return Report(verdict, kind, checks, issuer, claims, disclosed, certificate, annex)
+        return Report(verdict, reason, kind, checks, issuer, claims, disclosed, certificate, annex)
 
     def _trust(self, run: _Run, credential: Credential) -> IssuerInfo:
         name = credential.certificate.issuer_name if credential.certificate else None
