@@ -1,4 +1,4 @@
-"""The core demo: a did:key institution issues one micro-credential in three formats, all verified."""
+"""The core demo: a did:key institution issues a micro-credential in three formats, verified."""
 
 from __future__ import annotations
 

@@ -21,9 +21,9 @@ MicrocredError (code: "error")
  ├── DIDError
  │    ├── InvalidDID ("invalid_did")
  │    ├── UnsupportedDIDMethod ("did_method_not_supported")
- │    ├── DIDResolutionError ("issuer_unresolvable") . the document could not be had (may be transient)
+ │    ├── DIDResolutionError ("issuer_unresolvable") . no document (maybe transient)
  │    ├── InvalidDIDDocument ("invalid_did_document")
- │    └── VerificationMethodError ("key_not_authorized") . key not in the DID's document/relationship
+ │    └── VerificationMethodError ("key_not_authorized") . key not in the document/relationship
  ├── FetchError ("fetch_failed") ................ the outbound HTTP client refused or failed
  │    ├── BlockedURL ("url_blocked")
  │    └── ResponseTooLarge ("response_too_large")

@@ -9,8 +9,15 @@ from typing import Any
 from . import data_integrity, sdjwt_vc, vcjwt
 from .disclosure import SD
 from .keys import PrivateKey
-from .model import Award, Course, to_open_badge, to_sdjwt_claims, to_vcdm11
-from .model import SDJWT_SELECTIVE_CLAIMS, VCT
+from .model import (
+    SDJWT_SELECTIVE_CLAIMS,
+    VCT,
+    Award,
+    Course,
+    to_open_badge,
+    to_sdjwt_claims,
+    to_vcdm11,
+)
 
 BSL_ENTRY = "BitstringStatusListEntry"
 

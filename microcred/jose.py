@@ -96,7 +96,7 @@ def _check_header(
     if not isinstance(alg, str) or alg not in algs:
         raise AlgorithmNotAllowed(f"alg {str(alg)[:20]!r} is not allowed here")
     if "crit" in header:
-        # No extension is understood, so any crit (well-formed or not) must be refused (RFC 7515 §4.1.11).
+        # No extension is understood: any crit, well-formed or not, is refused (RFC 7515 §4.1.11).
         raise TokenError("critical header extensions are not supported", code="crit_unsupported")
     if "b64" in header:
         raise TokenError("JWTs must not use the b64 header (RFC 7797 §7)", code="b64_unsupported")

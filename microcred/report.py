@@ -1,4 +1,4 @@
-"""The verification report: named checks with stable reason codes, and the verdict derived from them."""
+"""The verification report: named checks with stable reason codes, and the verdict they give."""
 
 from __future__ import annotations
 

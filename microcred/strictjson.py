@@ -1,4 +1,4 @@
-"""One strict JSON parser for every payload: no duplicate keys, NaN, lone surrogates or trailing data."""
+"""One strict JSON parser for all input: no duplicate keys, NaN, lone surrogates, trailing data."""
 
 from __future__ import annotations
 
