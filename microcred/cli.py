@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -53,7 +54,8 @@ def render(report: Report, out: TextIO) -> None:
     out.write(f"format: {report.format}\n")
     if report.issuer.did:
         trust = report.issuer.trust_status.replace("_", " ")
-        name = (report.issuer.registry_entry or {}).get("name") or report.issuer.name or ""
+        entry = report.issuer.registry_entry
+        name = (entry.name if entry else None) or report.issuer.name or ""
         out.write(f"issuer: {report.issuer.did} {name} [{trust}]\n")
     out.write("checks:\n")
     for check in report.checks:
@@ -61,13 +63,13 @@ def render(report: Report, out: TextIO) -> None:
         out.write(f"  {_MARKS[check.state]:4} {check.label} ({detail})\n")
     if report.certificate:
         out.write("credential:\n")
-        for name, value in report.certificate.items():
+        for name, value in asdict(report.certificate).items():
             if value not in (None, (), [], "", False):
                 out.write(f"  {name}: {_text(value)}\n")
     if report.disclosed:
         out.write(f"disclosed claims: {', '.join(report.disclosed)}\n")
     if report.annex_i:
-        missing = ", ".join(report.annex_i["missing"]) or "none"
+        missing = ", ".join(report.annex_i.missing) or "none"
         out.write(f"EU Annex I mandatory elements missing: {missing}\n")
 
 

@@ -37,11 +37,12 @@ MAX_ECTS = 180.0
 MAX_HOURS = 5000.0
 # Controls other than tab/newline/CR have no place in display text.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WHITESPACE = re.compile(r"\s")
 
 
 def is_http_url(value: str, *, fragment_ok: bool = True) -> bool:
     """True for a short absolute http(s) URL with a host and no whitespace."""
-    if len(value) > MAX_URI or any(ch.isspace() for ch in value):
+    if len(value) > MAX_URI or _WHITESPACE.search(value):
         return False
     try:
         parts = urlsplit(value)

@@ -255,12 +255,20 @@ class DIDResolver:
         self._ttl = ttl
         self._clock = clock
         self._cache: dict[str, tuple[float, DIDDocument]] = {}
+        self._static: dict[str, DIDDocument] = {}
         self._lock = threading.Lock()
 
     def resolve(self, did: str) -> DIDDocument:
         """Resolve a DID, answering did:web from the cache while its entry is fresh."""
         if not (isinstance(did, str) and did.startswith("did:web:")):
-            return resolve(did, fetch_json=self._fetch_json, web_scheme=self._web_scheme)
+            # did:key and did:jwk documents are pure functions of the DID: keep them, bounded.
+            known = self._static.get(did) if isinstance(did, str) else None
+            if known is None:
+                known = resolve(did, fetch_json=self._fetch_json, web_scheme=self._web_scheme)
+                if len(self._static) >= MAX_CACHE_ENTRIES:
+                    self._static.clear()
+                self._static[did] = known
+            return known
         now = self._clock()
         with self._lock:
             entry = self._cache.pop(did, None)

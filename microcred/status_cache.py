@@ -87,7 +87,7 @@ class StatusListCache:
         self._resolver = resolver
         self._clock = clock
         self._min_ttl, self._max_ttl = min_ttl, max_ttl
-        self._lists: dict[tuple[str, str, str], _Entry] = {}
+        self._lists: dict[tuple[Any, ...], _Entry] = {}
         self._lock = threading.Lock()
 
     def status(
@@ -107,14 +107,14 @@ class StatusListCache:
                 return self._bitstring(issuer, ref, now).get(ref.index)
         return None
 
-    def _cached(self, key: tuple[str, str, str]) -> _Entry | None:
-        with self._lock:
-            entry = self._lists.get(key)
+    def _cached(self, key: tuple[Any, ...]) -> _Entry | None:
+        # A dict read is atomic in CPython; the lock guards only writes (this is the hot path).
+        entry = self._lists.get(key)
         if entry is not None and entry.expires > self._clock():
             return entry
         return None
 
-    def _store(self, key: tuple[str, str, str], entry: _Entry) -> None:
+    def _store(self, key: tuple[Any, ...], entry: _Entry) -> None:
         with self._lock:
             if len(self._lists) >= MAX_LISTS:
                 self._lists.pop(next(iter(self._lists)))
@@ -166,7 +166,7 @@ class StatusListCache:
         return entry.token_list
 
     def _bitstring(self, issuer: str, ref: StatusRef, now: float | None) -> Bitstring:
-        key = (f"{ref.kind}:{ref.purpose}:{ref.size}", issuer, ref.url)
+        key = (ref.kind, ref.purpose, ref.size, issuer, ref.url)
         entry = self._cached(key)
         if entry is None or entry.bitstring is None:
             body, max_age = self._fetch(ref.url, CREDENTIAL_ACCEPT)

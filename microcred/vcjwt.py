@@ -10,7 +10,6 @@ from didkit's own HTTP client.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -226,7 +225,8 @@ def _decode_claims(payload: dict[str, Any], issuer: str) -> dict[str, Any]:
     """§6.3.2: rebuild the credential; a claim that disagrees with its property is refused."""
     if "vp" in payload or not isinstance(payload.get("vc"), dict):
         raise CredentialError("the JWT carries no vc claim", code="missing_vc")
-    credential = copy.deepcopy(check_shape(payload["vc"]))
+    # The payload was parsed for this call alone: copying the levels _restore writes is enough.
+    credential = dict(check_shape(payload["vc"]))
     stated = credential.setdefault("issuer", issuer)
     if (stated.get("id") if isinstance(stated, dict) else stated) != issuer:
         raise TokenError("iss differs from the credential's issuer", code="issuer_mismatch")  # A20
@@ -235,6 +235,9 @@ def _decode_claims(payload: dict[str, Any], issuer: str) -> dict[str, Any]:
         subject = single_subject(credential)
         if subject is None:
             raise TokenError("sub is ambiguous with several subjects", code="sub_mismatch")
+        subject = dict(subject)
+        listed = isinstance(credential["credentialSubject"], list)
+        credential["credentialSubject"] = [subject] if listed else subject
         _restore(subject, "id", payload, "sub")
     _restore_date(credential, "issuanceDate", payload, "nbf")
     _restore_date(credential, "expirationDate", payload, "exp")

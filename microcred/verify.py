@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import model, strictjson
@@ -49,6 +50,11 @@ class Policy:
     leeway: int = 60
     now: float | None = None
 
+    def __post_init__(self) -> None:
+        if self.require_holder_binding and not (self.nonce and self.audience):
+            # Without a fresh nonce and our audience, a replayed presentation would pass.
+            raise ValueError("holder binding needs a nonce and an audience")
+
 
 @dataclass
 class _Run:
@@ -67,10 +73,23 @@ class _Run:
         )
 
 
+# Errors that say "this is not an SD-JWT at all" rather than "this SD-JWT is forged".
+_SYNTAX_CODES = frozenset(
+    {"sd_jwt_malformed", "missing_trailing_tilde", "empty_disclosure", "misplaced_jwt"}
+)
+# A Data Integrity proof's own created/expires window is the credential's validity, too.
+_PROOF_TIME_CODES = {"proof_not_yet_valid": "not_yet_valid", "proof_expired": "expired"}
+
+
 def _check_for(error: MicrocredError) -> tuple[str, str]:
     """Which check an error belongs to, and whether it failed or could not be decided."""
     if isinstance(error, Expired | NotYetValid):
         return "validity", "failed"
+    if error.code in _PROOF_TIME_CODES:
+        error.code = _PROOF_TIME_CODES[error.code]
+        return "validity", "failed"
+    if error.code in _SYNTAX_CODES:
+        return "format", "failed"
     if isinstance(error, KeyBindingError | HolderBindingError):
         return "holder_binding", "failed"
     if isinstance(error, DIDResolutionError | FetchError):
@@ -169,7 +188,7 @@ class Verifier:
     ) -> Report:
         issuer = IssuerInfo(did=credential.issuer if credential else None)
         if credential is not None:
-            issuer = self._trust(run, credential)
+            issuer = self._trust(run, credential, policy)
         required = set(_ALWAYS_REQUIRED)
         if policy.require_trust:
             required.add("issuer_trust")
@@ -180,26 +199,26 @@ class Verifier:
         certificate = annex = None
         claims: dict[str, Any] = {}
         disclosed: tuple[str, ...] = ()
-        # G5: claims exist only once the proof held; a failed proof never shows data as verified.
-        if credential is not None:
+        # G5: claims are shown only for a credential that may be accepted or re-checked later;
+        # an INVALID one (forged, revoked, unbound) shows none of its data.
+        if credential is not None and verdict != "INVALID":
             claims, disclosed = credential.claims, credential.disclosed
-            cert = credential.certificate
-            certificate = asdict(cert)
-            annex = asdict(model.annex_i(cert))
+            certificate = credential.certificate
+            annex = model.annex_i(certificate)
         return Report(verdict, reason, kind, checks, issuer, claims, disclosed, certificate, annex)
 
-    def _trust(self, run: _Run, credential: Credential) -> IssuerInfo:
+    def _trust(self, run: _Run, credential: Credential, policy: Policy) -> IssuerInfo:
         name = credential.certificate.issuer_name if credential.certificate else None
         if self.registry is None:
             run.set("issuer_trust", "not_checked", "no_registry", "no trust registry configured")
             return IssuerInfo(credential.issuer, name)
-        found = self.registry.lookup(credential.issuer)
-        entry = asdict(found.entry) if found.entry is not None else None
+        at = None if policy.now is None else dt.datetime.fromtimestamp(policy.now, dt.UTC)
+        found = self.registry.lookup(credential.issuer, at=at)
         if found.status == "trusted":
             run.set("issuer_trust", "passed", "trusted", found.entry.name if found.entry else "")
         else:
             run.set("issuer_trust", "failed", f"issuer_{found.status}", "issuer not trusted")
-        return IssuerInfo(credential.issuer, name, found.status, entry)
+        return IssuerInfo(credential.issuer, name, found.status, found.entry)
 
 
 def _load(payload: str | bytes | dict[str, Any]) -> Any:

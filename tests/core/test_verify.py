@@ -1,0 +1,520 @@
+"""The verification pipeline end to end, against a real institution on loopback.
+
+Happy paths of the three formats and of a Data Integrity presentation, what a report shows
+(claims, Annex I, JSON), status changes over time, caching and the trust registry. The hostile
+cases of SECURITY-CASES are in test_verify_security.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from issuer_site import AWARD, COURSE, NOW, Institution, Site
+
+from microcred import data_integrity, issuance, sdjwt, strictjson
+from microcred.did import DIDResolver, did_key
+from microcred.fetch import Fetcher, FetchPolicy
+from microcred.keys import PrivateKey
+from microcred.model import ANNEX_I_MANDATORY, SDJWT_ALWAYS_VISIBLE, SDJWT_SELECTIVE_CLAIMS
+from microcred.report import CHECKS, Report
+from microcred.status_cache import StatusListCache
+from microcred.trust import TrustRegistry
+from microcred.verify import Policy, Verifier
+
+NOW_TS = NOW.timestamp()
+DAY = dt.timedelta(days=1)
+NONCE = "n-5f1c0b7e"
+AUDIENCE = "https://verifier.example"
+VC2 = "https://www.w3.org/ns/credentials/v2"
+# The demo setting: plain http and loopback are allowed only because the site runs on 127.0.0.1.
+LOOPBACK = FetchPolicy(allow_http=True, allow_loopback=True)
+HOLDER = PrivateKey.from_ed25519_seed(bytes(range(32)))
+HOLDER_DID = did_key(HOLDER.public_key)
+FORMATS = ("sd-jwt-vc", "ldp-vc", "vc-jwt")
+NAMES = (("given_name",), ("family_name",))
+PLAIN = Policy(now=NOW_TS)
+BOUND = Policy(now=NOW_TS, require_holder_binding=True, nonce=NONCE, audience=AUDIENCE)
+REQUIRED = ("format", "issuer_key", "signature", "validity", "revocation", "suspension")
+
+
+# --- the institution, its credentials and verifiers ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class World:
+    """An institution on a site and one credential of each format (status index 1)."""
+
+    site: Site
+    inst: Institution
+    sd: str
+    ob: dict[str, Any]
+    jwt: str
+
+
+def vm_of(did: str) -> str:
+    """The verification method of a did:key."""
+    return f"{did}#{did.removeprefix('did:key:')}"
+
+
+def issue_sd(
+    inst: Institution,
+    index: int = 1,
+    *,
+    issued_at: dt.datetime = NOW - DAY,
+    expires_at: dt.datetime | None = None,
+) -> str:
+    return issuance.issue_sd_jwt_vc(
+        inst.identity,
+        COURSE,
+        AWARD,
+        holder_jwk=HOLDER.public_key.jwk,
+        status=(inst.token_url, index),
+        issued_at=issued_at,
+        expires_at=expires_at,
+    )
+
+
+def issue_ob(
+    inst: Institution,
+    index: int = 1,
+    *,
+    issued_at: dt.datetime = NOW - DAY,
+    expires_at: dt.datetime | None = None,
+) -> dict[str, Any]:
+    return issuance.issue_open_badge(
+        inst.identity,
+        COURSE,
+        AWARD,
+        credential_id="urn:uuid:8a4f2c1e-0000-4000-8000-000000000001",
+        subject_id=HOLDER_DID,
+        status=inst.status_entries(index),
+        issued_at=issued_at,
+        expires_at=expires_at,
+    )
+
+
+def issue_jwt(
+    inst: Institution,
+    index: int = 1,
+    *,
+    issued_at: dt.datetime = NOW - DAY,
+    expires_at: dt.datetime | None = None,
+) -> str:
+    return issuance.issue_vc_jwt(
+        inst.identity,
+        COURSE,
+        AWARD,
+        credential_id="urn:uuid:8a4f2c1e-0000-4000-8000-000000000002",
+        subject_id=HOLDER_DID,
+        status=inst.status_entries(index),
+        issued_at=issued_at,
+        expires_at=expires_at,
+    )
+
+
+def build_world(site: Site) -> World:
+    inst = Institution(site)
+    return World(site, inst, issue_sd(inst), issue_ob(inst), issue_jwt(inst))
+
+
+def accredited(did: str, **period: str) -> dict[str, Any]:
+    return {"did": did, "name": "Hanoi Uni", "country": "VN", "accreditingBody": "MOET", **period}
+
+
+def make_verifier(
+    world: World,
+    *,
+    issuers: list[dict[str, Any]] | None = None,
+    registry: bool = True,
+    clock: Any = None,
+) -> Verifier:
+    """A fresh verifier (fresh caches) whose registry lists the world's institution."""
+    fetcher = Fetcher(LOOPBACK)
+    resolver = DIDResolver(fetcher.get_json, web_scheme="http")
+    cache = StatusListCache(fetcher, resolver, **({"clock": clock} if clock else {}))
+    listed = [accredited(world.inst.did)] if issuers is None else issuers
+    trust = TrustRegistry.from_json({"name": "test", "issuers": listed}, source="test")
+    return Verifier(resolver=resolver, status_lists=cache, registry=trust if registry else None)
+
+
+def present(sd: str, disclose: Any = NAMES, *, nonce: str = NONCE, audience: str = AUDIENCE) -> str:
+    return sdjwt.present(
+        sd, disclose=disclose, holder_key=HOLDER, nonce=nonce, audience=audience, iat=int(NOW_TS)
+    )
+
+
+def presented(world: World, fmt: str) -> tuple[Any, Policy]:
+    """What a holder shows for each format, and the policy a verifier checks it with."""
+    if fmt == "sd-jwt-vc":
+        return present(world.sd), BOUND
+    return (world.ob if fmt == "ldp-vc" else world.jwt), PLAIN
+
+
+def presentation(
+    credential: dict[str, Any],
+    *,
+    holder: PrivateKey = HOLDER,
+    holder_did: str = HOLDER_DID,
+    purpose: str = "authentication",
+) -> dict[str, Any]:
+    """A Data Integrity VerifiablePresentation of one credential, bound to NONCE and AUDIENCE."""
+    vp = {
+        "@context": [VC2],
+        "type": ["VerifiablePresentation"],
+        "holder": holder_did,
+        "verifiableCredential": [credential],
+    }
+    return data_integrity.sign(
+        vp,
+        holder,
+        verification_method=vm_of(did_key(holder.public_key)),
+        created="2026-06-01T11:59:00Z",
+        proof_purpose=purpose,
+        challenge=NONCE,
+        domain=AUDIENCE,
+    )
+
+
+def outcome(report: Report, name: str) -> tuple[str, str, str]:
+    check = report.check(name)
+    return report.verdict, check.state, check.code
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[Site]:
+    site = Site()
+    yield site
+    site.close()
+
+
+@pytest.fixture(scope="module")
+def world(site: Site) -> World:
+    """A stable institution: never changed by any test."""
+    return build_world(site)
+
+
+@pytest.fixture(scope="module")
+def scratch_site() -> Iterator[Site]:
+    site = Site()
+    yield site
+    site.close()
+
+
+@pytest.fixture
+def fresh(scratch_site: Site) -> World:
+    """A new institution (new key, clean lists) that a test may revoke, break or remove."""
+    world = build_world(scratch_site)
+    scratch_site.hits.clear()
+    return world
+
+
+# --- happy paths ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_genuine_credential_of_a_listed_issuer_is_valid(world: World, fmt: str) -> None:
+    payload, policy = presented(world, fmt)
+    report = make_verifier(world).verify(payload, policy)
+    assert (report.verdict, report.reason, report.format) == ("VALID", "", fmt)
+    assert [check.name for check in report.checks] == [name for name, _ in CHECKS]
+    for name in (*REQUIRED, "issuer_trust"):
+        assert report.check(name).state == "passed", name
+    assert report.check("revocation").code == report.check("suspension").code == "status_ok"
+    assert report.issuer.did == world.inst.did
+    assert report.issuer.trust_status == "trusted"
+    assert report.issuer.registry_entry is not None
+    assert report.issuer.registry_entry.name == "Hanoi Uni"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_holder_binding_is_passed_only_when_proved(world: World, fmt: str) -> None:
+    payload, policy = presented(world, fmt)
+    report = make_verifier(world).verify(payload, policy)
+    expected = ("passed", "key_binding") if fmt == "sd-jwt-vc" else ("not_checked", "not_requested")
+    assert (report.check("holder_binding").state, report.check("holder_binding").code) == expected
+
+
+def test_a_kb_presentation_without_a_policy_nonce_is_treated_as_bearer(world: World) -> None:
+    report = make_verifier(world).verify(present(world.sd), PLAIN)
+    assert report.verdict == "VALID"
+    assert report.check("holder_binding").state == "not_checked"
+
+
+@pytest.mark.parametrize(
+    "disclose",
+    [(), NAMES, (*NAMES, ("assessment_grade",)), (("assessment_grade",),)],
+    ids=["nothing", "names", "names-and-grade", "grade-only"],
+)
+def test_sd_jwt_claims_are_exactly_those_presented(world: World, disclose: Any) -> None:
+    report = make_verifier(world).verify(present(world.sd, disclose), BOUND)
+    chosen = {path[0] for path in disclose}
+    assert report.verdict == "VALID"
+    assert set(report.disclosed) == chosen
+    assert set(report.claims) & set(SDJWT_SELECTIVE_CLAIMS) == chosen
+    assert set(report.claims) - chosen <= set(SDJWT_ALWAYS_VISIBLE)
+    assert report.claims["achievement_title"] == COURSE.title
+    assert report.certificate is not None
+    assert report.certificate.grade == (AWARD.grade if "assessment_grade" in chosen else None)
+    assert report.certificate.given_name == (AWARD.given_name if NAMES[0] in disclose else None)
+    assert ("grade" in report.annex_i.optional_present) == ("assessment_grade" in chosen)
+
+
+def test_undisclosed_names_show_as_a_missing_annex_element(world: World) -> None:
+    report = make_verifier(world).verify(present(world.sd, ()), BOUND)
+    assert report.verdict == "VALID"
+    assert report.annex_i is not None
+    assert report.annex_i.missing == ("learner",)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_report_lists_the_annex_i_elements(world: World, fmt: str) -> None:
+    payload, policy = presented(world, fmt)
+    report = make_verifier(world).verify(payload, policy)
+    assert report.annex_i is not None
+    assert report.annex_i.present == tuple(key for key, _ in ANNEX_I_MANDATORY)
+    assert report.annex_i.missing == ()
+    assert report.certificate is not None
+    assert report.certificate.title == COURSE.title
+    assert report.certificate.ects == COURSE.ects
+
+
+@pytest.mark.parametrize("fmt", ["ldp-vc", "vc-jwt"])
+def test_w3c_claims_are_the_credential_subject(world: World, fmt: str) -> None:
+    payload, policy = presented(world, fmt)
+    report = make_verifier(world).verify(payload, policy)
+    assert report.claims["id"] == HOLDER_DID
+    assert report.certificate is not None
+    assert report.certificate.grade == AWARD.grade
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_report_json_has_the_verdict_first_and_serialises(world: World, fmt: str) -> None:
+    payload, policy = presented(world, fmt)
+    for report in (
+        make_verifier(world).verify(payload, policy),
+        make_verifier(world).verify("not a credential", policy),
+    ):
+        data = report.to_json()
+        assert next(iter(data)) == "verdict"
+        assert data["verdict"] == report.verdict
+        assert data["reason"] == report.reason
+        text = json.dumps(data)
+        assert strictjson.loads(text)["checks"][0]["name"] == "format"
+
+
+# --- a Data Integrity presentation ---------------------------------------------------------------
+
+
+def test_ldp_presentation_by_the_subject_is_valid_and_holder_bound(world: World) -> None:
+    report = make_verifier(world).verify(presentation(world.ob), BOUND)
+    assert (report.verdict, report.reason, report.format) == ("VALID", "", "ldp-vp")
+    assert report.check("holder_binding").state == "passed"
+    assert report.issuer.did == world.inst.did
+    assert report.claims["id"] == HOLDER_DID
+
+
+@pytest.mark.parametrize(
+    "nonce, audience, code",
+    [
+        ("another-nonce", AUDIENCE, "invalid_challenge"),
+        (NONCE, "https://other.example", "invalid_domain"),
+    ],
+    ids=["C11-wrong-challenge", "C11-wrong-domain"],
+)
+def test_ldp_presentation_for_another_session_is_invalid(
+    world: World, nonce: str, audience: str, code: str
+) -> None:
+    policy = Policy(now=NOW_TS, require_holder_binding=True, nonce=nonce, audience=audience)
+    report = make_verifier(world).verify(presentation(world.ob), policy)
+    assert outcome(report, "signature") == ("INVALID", "failed", code)
+    assert report.reason == code
+    assert report.claims == {}
+
+
+def test_ldp_presentation_by_someone_else_fails_holder_binding(world: World) -> None:
+    other = PrivateKey.from_ed25519_seed(bytes(32))
+    vp = presentation(world.ob, holder=other, holder_did=did_key(other.public_key))
+    report = make_verifier(world).verify(vp, BOUND)
+    assert outcome(report, "holder_binding") == ("INVALID", "failed", "holder_mismatch")
+
+
+def test_ldp_presentation_signed_with_a_key_not_of_the_holder_is_invalid(world: World) -> None:
+    other = PrivateKey.from_ed25519_seed(bytes(32))
+    vp = {k: v for k, v in presentation(world.ob).items() if k != "proof"}
+    forged = data_integrity.sign(
+        vp,
+        other,
+        verification_method=vm_of(did_key(other.public_key)),
+        created="2026-06-01T11:59:00Z",
+        proof_purpose="authentication",
+        challenge=NONCE,
+        domain=AUDIENCE,
+    )
+    report = make_verifier(world).verify(forged, BOUND)
+    assert outcome(report, "issuer_key") == ("INVALID", "failed", "key_not_authorized")
+
+
+def test_ldp_presentation_with_an_assertion_proof_is_invalid(world: World) -> None:
+    report = make_verifier(world).verify(presentation(world.ob, purpose="assertionMethod"), BOUND)
+    assert outcome(report, "signature") == ("INVALID", "failed", "proof_purpose_mismatch")
+
+
+def test_ldp_presentation_with_a_changed_credential_is_invalid(world: World) -> None:
+    vp = presentation(world.ob)
+    vp["verifiableCredential"][0]["credentialSubject"]["result"][0]["value"] = "10"
+    report = make_verifier(world).verify(vp, BOUND)
+    assert outcome(report, "signature") == ("INVALID", "failed", "signature_invalid")
+
+
+def test_ldp_presentation_is_not_holder_bound_without_a_challenge(world: World) -> None:
+    report = make_verifier(world).verify(presentation(world.ob), PLAIN)
+    assert report.verdict == "VALID"
+    assert report.check("holder_binding").state == "not_checked"
+    # Requiring binding without a nonce and audience is a programming error, not a verdict.
+    with pytest.raises(ValueError):
+        Policy(now=NOW_TS, require_holder_binding=True, nonce=NONCE)
+
+
+# --- status over time --------------------------------------------------------------------------
+
+
+def revoke(world: World, fmt: str) -> None:
+    if fmt == "sd-jwt-vc":
+        world.inst.token_list.set(1, 1)
+    else:
+        world.inst.lists["revocation"].set(1)
+    world.inst.publish()
+
+
+def suspend(world: World, fmt: str, value: int = 1) -> None:
+    if fmt == "sd-jwt-vc":
+        world.inst.token_list.set(1, 2 * value)
+    else:
+        world.inst.lists["suspension"].set(1, value)
+    world.inst.publish()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_revoked_credential_is_invalid(fresh: World, fmt: str) -> None:
+    revoke(fresh, fmt)
+    payload, policy = presented(fresh, fmt)
+    report = make_verifier(fresh).verify(payload, policy)
+    assert outcome(report, "revocation") == ("INVALID", "failed", "revoked")
+    assert report.reason == "revoked"
+    assert report.check("suspension").state == "passed"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_suspended_credential_is_invalid_until_lifted(fresh: World, fmt: str) -> None:
+    suspend(fresh, fmt)
+    payload, policy = presented(fresh, fmt)
+    verifier = make_verifier(fresh)
+    report = verifier.verify(payload, policy)
+    assert outcome(report, "suspension") == ("INVALID", "failed", "suspended")
+    assert report.check("revocation").state == "passed"
+    suspend(fresh, fmt, 0)
+    assert make_verifier(fresh).verify(payload, policy).verdict == "VALID"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_lifted_suspension_is_seen_once_the_cached_list_expires(fresh: World, fmt: str) -> None:
+    clock = [1_000_000.0]
+    verifier = make_verifier(fresh, clock=lambda: clock[0])
+    payload, policy = presented(fresh, fmt)
+    suspend(fresh, fmt)
+    assert verifier.verify(payload, policy).reason == "suspended"
+    suspend(fresh, fmt, 0)
+    # The site answers max-age=60 and the token says ttl=60: within that the cached list holds.
+    clock[0] += 30
+    assert verifier.verify(payload, policy).reason == "suspended"
+    clock[0] += 31
+    report = verifier.verify(payload, policy)
+    assert (report.verdict, report.reason) == ("VALID", "")
+
+
+def test_a_reserved_token_status_value_is_never_valid(fresh: World) -> None:
+    fresh.inst.token_list.set(1, 3)  # E16: 0x03 is an application-specific value
+    fresh.inst.publish()
+    report = make_verifier(fresh).verify(present(fresh.sd), BOUND)
+    assert outcome(report, "revocation") == ("INVALID", "failed", "unknown_status")
+
+
+def test_credentials_at_other_indices_are_unaffected(fresh: World) -> None:
+    revoke(fresh, "ldp-vc")
+    suspend(fresh, "sd-jwt-vc")
+    verifier = make_verifier(fresh)
+    for payload, policy in (
+        (issue_ob(fresh.inst, 2), PLAIN),
+        (issue_jwt(fresh.inst, 0), PLAIN),
+        (present(issue_sd(fresh.inst, 2)), BOUND),
+    ):
+        assert verifier.verify(payload, policy).verdict == "VALID"
+
+
+# --- caching ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_second_verification_makes_no_request(fresh: World, fmt: str) -> None:
+    verifier = make_verifier(fresh)
+    payload, policy = presented(fresh, fmt)
+    assert verifier.verify(payload, policy).verdict == "VALID"
+    hits = dict(fresh.site.hits)
+    assert hits["/.well-known/did.json"] == 1
+    assert verifier.verify(payload, policy).verdict == "VALID"
+    assert fresh.site.hits == hits
+
+
+def test_another_credential_of_the_same_issuer_makes_no_request(fresh: World) -> None:
+    verifier = make_verifier(fresh)
+    for fmt in FORMATS:
+        verifier.verify(*presented(fresh, fmt))
+    hits = dict(fresh.site.hits)
+    assert set(hits) == {
+        "/.well-known/did.json",
+        "/status/token",
+        "/status/revocation",
+        "/status/suspension",
+    }
+    assert verifier.verify(issue_ob(fresh.inst, 9), PLAIN).verdict == "VALID"
+    assert verifier.verify(present(issue_sd(fresh.inst, 9)), BOUND).verdict == "VALID"
+    assert fresh.site.hits == hits
+
+
+# --- the trust registry -------------------------------------------------------------------------
+
+
+def test_without_a_registry_a_genuine_credential_is_unverified(world: World) -> None:
+    report = make_verifier(world, registry=False).verify(world.ob, PLAIN)
+    assert outcome(report, "issuer_trust") == ("UNVERIFIED", "not_checked", "no_registry")
+    assert report.reason == "no_registry"
+
+
+def test_trust_is_not_required_when_the_policy_says_so(world: World) -> None:
+    policy = Policy(now=NOW_TS, require_trust=False)
+    for verifier in (make_verifier(world, registry=False), make_verifier(world, issuers=[])):
+        report = verifier.verify(world.ob, policy)
+        assert (report.verdict, report.reason) == ("VALID", "")
+
+
+def _window(centre: dt.datetime) -> dict[str, str]:
+    fmt = "%Y-%m-%dT%H:%M:%SZ"
+    return {"validFrom": (centre - DAY).strftime(fmt), "validUntil": (centre + DAY).strftime(fmt)}
+
+
+@pytest.mark.parametrize(
+    "accredited_around, verdict",
+    [(NOW, "VALID"), (dt.datetime.now(dt.UTC), "UNVERIFIED")],
+    ids=["accredited-at-policy-now", "accredited-only-at-wall-clock"],
+)
+def test_accreditation_is_judged_at_the_policy_time(
+    world: World, accredited_around: dt.datetime, verdict: str
+) -> None:
+    issuers = [accredited(world.inst.did, **_window(accredited_around))]
+    report = make_verifier(world, issuers=issuers).verify(world.ob, PLAIN)
+    assert report.verdict == verdict
