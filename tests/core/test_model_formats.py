@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from pyld import jsonld
+from sample_course import ESCO_SKILL, course
 
 from microcred import strictjson
 from microcred.contexts import document_loader
@@ -44,30 +45,10 @@ from microcred.model import (
 from microcred.open_badge import outcomes_from_markdown, outcomes_markdown
 
 VECTORS = Path(__file__).parent.parent / "vectors" / "openbadges-3.0" / "spec-examples"
-ESCO_SKILL = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d"
 ISSUER = "did:web:hust.example.edu.vn"
 SUBJECT = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
-COURSE = Course(
-    id="https://hust.example.edu.vn/courses/ai-101",
-    title="Nhập môn Trí tuệ nhân tạo",
-    description="Khoá học ngắn về học máy cho kỹ sư.",
-    awarding_body="Đại học Bách khoa Hà Nội",
-    country="VN",
-    learning_outcomes=("Giải thích được học máy", "Xây dựng mô hình\nphân loại đơn giản"),
-    assessment_type="Bài thi viết và dự án",
-    participation_form="blended",
-    quality_assurance="Kiểm định nội bộ theo chuẩn AUN-QA",
-    ects=5.0,
-    workload_hours=125.0,
-    eqf_level=6,
-    nqf_level="Bậc 6",
-    language="vi",
-    prerequisites="Toán cao cấp",
-    supervision="Thi có giám sát, kiểm tra căn cước",
-    grade_scheme="Thang điểm 10",
-    stackability="Tích luỹ vào chương trình thạc sĩ",
-    further_information="https://hust.example.edu.vn/ai-101",
-    skills=(Skill(ESCO_SKILL, "học máy"), Skill("https://skills.example/python", "Python")),
+COURSE = course(
+    skills=(Skill(ESCO_SKILL, "học máy"), Skill("https://skills.example/python", "Python"))
 )
 MINIMAL = dataclasses.replace(
     COURSE,

@@ -9,209 +9,40 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from issuer_site import AWARD, COURSE, NOW, Institution, Site
+from issuer_site import AWARD, COURSE, NOW
+from verify_world import (
+    AUDIENCE,
+    BOUND,
+    DAY,
+    FORMATS,
+    HOLDER_DID,
+    NAMES,
+    NONCE,
+    NOW_TS,
+    PLAIN,
+    REQUIRED,
+    World,
+    accredited,
+    issue_jwt,
+    issue_ob,
+    issue_sd,
+    make_verifier,
+    outcome,
+    present,
+    presentation,
+    presented,
+    vm_of,
+)
 
-from microcred import data_integrity, issuance, sdjwt, strictjson
-from microcred.did import DIDResolver, did_key
-from microcred.fetch import Fetcher, FetchPolicy
+from microcred import data_integrity, strictjson
+from microcred.did import did_key
 from microcred.keys import PrivateKey
 from microcred.model import ANNEX_I_MANDATORY, SDJWT_ALWAYS_VISIBLE, SDJWT_SELECTIVE_CLAIMS
-from microcred.report import CHECKS, Report
-from microcred.status_cache import StatusListCache
-from microcred.trust import TrustRegistry
-from microcred.verify import Policy, Verifier
-
-NOW_TS = NOW.timestamp()
-DAY = dt.timedelta(days=1)
-NONCE = "n-5f1c0b7e"
-AUDIENCE = "https://verifier.example"
-VC2 = "https://www.w3.org/ns/credentials/v2"
-# The demo setting: plain http and loopback are allowed only because the site runs on 127.0.0.1.
-LOOPBACK = FetchPolicy(allow_http=True, allow_loopback=True)
-HOLDER = PrivateKey.from_ed25519_seed(bytes(range(32)))
-HOLDER_DID = did_key(HOLDER.public_key)
-FORMATS = ("sd-jwt-vc", "ldp-vc", "vc-jwt")
-NAMES = (("given_name",), ("family_name",))
-PLAIN = Policy(now=NOW_TS)
-BOUND = Policy(now=NOW_TS, require_holder_binding=True, nonce=NONCE, audience=AUDIENCE)
-REQUIRED = ("format", "issuer_key", "signature", "validity", "revocation", "suspension")
-
-
-# --- the institution, its credentials and verifiers ---------------------------------------------
-
-
-@dataclass(frozen=True)
-class World:
-    """An institution on a site and one credential of each format (status index 1)."""
-
-    site: Site
-    inst: Institution
-    sd: str
-    ob: dict[str, Any]
-    jwt: str
-
-
-def vm_of(did: str) -> str:
-    """The verification method of a did:key."""
-    return f"{did}#{did.removeprefix('did:key:')}"
-
-
-def issue_sd(
-    inst: Institution,
-    index: int = 1,
-    *,
-    issued_at: dt.datetime = NOW - DAY,
-    expires_at: dt.datetime | None = None,
-) -> str:
-    return issuance.issue_sd_jwt_vc(
-        inst.identity,
-        COURSE,
-        AWARD,
-        holder_jwk=HOLDER.public_key.jwk,
-        status=(inst.token_url, index),
-        issued_at=issued_at,
-        expires_at=expires_at,
-    )
-
-
-def issue_ob(
-    inst: Institution,
-    index: int = 1,
-    *,
-    issued_at: dt.datetime = NOW - DAY,
-    expires_at: dt.datetime | None = None,
-) -> dict[str, Any]:
-    return issuance.issue_open_badge(
-        inst.identity,
-        COURSE,
-        AWARD,
-        credential_id="urn:uuid:8a4f2c1e-0000-4000-8000-000000000001",
-        subject_id=HOLDER_DID,
-        status=inst.status_entries(index),
-        issued_at=issued_at,
-        expires_at=expires_at,
-    )
-
-
-def issue_jwt(
-    inst: Institution,
-    index: int = 1,
-    *,
-    issued_at: dt.datetime = NOW - DAY,
-    expires_at: dt.datetime | None = None,
-) -> str:
-    return issuance.issue_vc_jwt(
-        inst.identity,
-        COURSE,
-        AWARD,
-        credential_id="urn:uuid:8a4f2c1e-0000-4000-8000-000000000002",
-        subject_id=HOLDER_DID,
-        status=inst.status_entries(index),
-        issued_at=issued_at,
-        expires_at=expires_at,
-    )
-
-
-def build_world(site: Site) -> World:
-    inst = Institution(site)
-    return World(site, inst, issue_sd(inst), issue_ob(inst), issue_jwt(inst))
-
-
-def accredited(did: str, **period: str) -> dict[str, Any]:
-    return {"did": did, "name": "Hanoi Uni", "country": "VN", "accreditingBody": "MOET", **period}
-
-
-def make_verifier(
-    world: World,
-    *,
-    issuers: list[dict[str, Any]] | None = None,
-    registry: bool = True,
-    clock: Any = None,
-) -> Verifier:
-    """A fresh verifier (fresh caches) whose registry lists the world's institution."""
-    fetcher = Fetcher(LOOPBACK)
-    resolver = DIDResolver(fetcher.get_json, web_scheme="http")
-    cache = StatusListCache(fetcher, resolver, **({"clock": clock} if clock else {}))
-    listed = [accredited(world.inst.did)] if issuers is None else issuers
-    trust = TrustRegistry.from_json({"name": "test", "issuers": listed}, source="test")
-    return Verifier(resolver=resolver, status_lists=cache, registry=trust if registry else None)
-
-
-def present(sd: str, disclose: Any = NAMES, *, nonce: str = NONCE, audience: str = AUDIENCE) -> str:
-    return sdjwt.present(
-        sd, disclose=disclose, holder_key=HOLDER, nonce=nonce, audience=audience, iat=int(NOW_TS)
-    )
-
-
-def presented(world: World, fmt: str) -> tuple[Any, Policy]:
-    """What a holder shows for each format, and the policy a verifier checks it with."""
-    if fmt == "sd-jwt-vc":
-        return present(world.sd), BOUND
-    return (world.ob if fmt == "ldp-vc" else world.jwt), PLAIN
-
-
-def presentation(
-    credential: dict[str, Any],
-    *,
-    holder: PrivateKey = HOLDER,
-    holder_did: str = HOLDER_DID,
-    purpose: str = "authentication",
-) -> dict[str, Any]:
-    """A Data Integrity VerifiablePresentation of one credential, bound to NONCE and AUDIENCE."""
-    vp = {
-        "@context": [VC2],
-        "type": ["VerifiablePresentation"],
-        "holder": holder_did,
-        "verifiableCredential": [credential],
-    }
-    return data_integrity.sign(
-        vp,
-        holder,
-        verification_method=vm_of(did_key(holder.public_key)),
-        created="2026-06-01T11:59:00Z",
-        proof_purpose=purpose,
-        challenge=NONCE,
-        domain=AUDIENCE,
-    )
-
-
-def outcome(report: Report, name: str) -> tuple[str, str, str]:
-    check = report.check(name)
-    return report.verdict, check.state, check.code
-
-
-@pytest.fixture(scope="module")
-def site() -> Iterator[Site]:
-    site = Site()
-    yield site
-    site.close()
-
-
-@pytest.fixture(scope="module")
-def world(site: Site) -> World:
-    """A stable institution: never changed by any test."""
-    return build_world(site)
-
-
-@pytest.fixture(scope="module")
-def scratch_site() -> Iterator[Site]:
-    site = Site()
-    yield site
-    site.close()
-
-
-@pytest.fixture
-def fresh(scratch_site: Site) -> World:
-    """A new institution (new key, clean lists) that a test may revoke, break or remove."""
-    world = build_world(scratch_site)
-    scratch_site.hits.clear()
-    return world
-
+from microcred.report import CHECKS
+from microcred.verify import Policy
 
 # --- happy paths ------------------------------------------------------------------------------
 

@@ -15,12 +15,12 @@ import logging
 import socket
 import tracemalloc
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from issuer_site import AWARD, COURSE, NOW, Site
-from test_verify import (
+from issuer_site import AWARD, COURSE, NOW
+from verify_world import (
     AUDIENCE,
     BOUND,
     DAY,
@@ -33,7 +33,6 @@ from test_verify import (
     PLAIN,
     World,
     accredited,
-    build_world,
     issue_jwt,
     issue_ob,
     issue_sd,
@@ -65,34 +64,6 @@ BOMB_MEMORY_CAP = 16 * 1024 * 1024
 FMT = "%Y-%m-%dT%H:%M:%SZ"
 
 Build = Callable[[World], Any]
-
-
-@pytest.fixture(scope="module")
-def site() -> Iterator[Site]:
-    site = Site()
-    yield site
-    site.close()
-
-
-@pytest.fixture(scope="module")
-def world(site: Site) -> World:
-    """A stable institution that no test changes."""
-    return build_world(site)
-
-
-@pytest.fixture(scope="module")
-def scratch_site() -> Iterator[Site]:
-    site = Site()
-    yield site
-    site.close()
-
-
-@pytest.fixture
-def fresh(scratch_site: Site) -> World:
-    """A new institution (new key, clean lists) that a test may break; hits start at zero."""
-    world = build_world(scratch_site)
-    scratch_site.hits.clear()
-    return world
 
 
 def expect(report: Report, verdict: str, check: str, state: str, code: str) -> None:
