@@ -31,6 +31,7 @@ from jwcrypto.jwk import JWK  # type: ignore[import-untyped]
 from sd_jwt import verifier as sd_jwt_verifier  # type: ignore[import-untyped]
 
 from microcred import data_integrity, did, didkit_loop, sdjwt, sdjwt_vc, strictjson, vcjwt
+from microcred.demo import DEMO_AWARD as AWARD, DEMO_COURSE as COURSE
 from microcred.fetch import Fetcher, FetchPolicy
 from microcred.issuance import (
     IssuerIdentity,
@@ -40,7 +41,7 @@ from microcred.issuance import (
     issue_vc_jwt,
 )
 from microcred.keys import PrivateKey
-from microcred.model import Award, Course, Skill, to_vcdm11
+from microcred.model import to_vcdm11
 from microcred.status_cache import StatusListCache, StatusRef
 from microcred.status_list import Bitstring
 from microcred.status_list_credential import status_list_credential
@@ -55,33 +56,6 @@ LIST_SIZE = 131_072
 # Served lists and DID documents may be cached for the whole run (the clamp allows an hour).
 MAX_AGE = 3600
 NONCE, AUDIENCE = "n-0S6_WzA2Mj", "https://verifier.example.edu"
-COURSE = Course(
-    id="https://uni.example/courses/data-101",
-    title="Data Analysis with Python",
-    description="A short, assessed course in practical data analysis.",
-    awarding_body="Hanoi University of Science",
-    country="VN",
-    learning_outcomes=("Clean a tabular data set", "Explain a regression model"),
-    assessment_type="Supervised written exam and project",
-    participation_form="online",
-    quality_assurance="Internal quality assurance, accredited by MOET",
-    ects=5.0,
-    workload_hours=125.0,
-    eqf_level=6,
-    language="en",
-    grade_scheme="0-10",
-    prerequisites="Secondary-school mathematics",
-    supervision="Supervised online, identity checked",
-    stackability="Counts towards the Data Science certificate",
-    skills=(Skill("http://data.europa.eu/esco/skill/S1.2.3", "analyse data"),),
-)
-AWARD = Award(
-    given_name="Thị Ánh",
-    family_name="Nguyễn",
-    learner_id="student-2026-0042",
-    date_of_issuance="2026-06-01",
-    grade="8.5",
-)
 DISCLOSED = [("given_name",), ("family_name",), ("learner_identification",), ("assessment_grade",)]
 INDEX = 4242
 

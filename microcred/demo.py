@@ -30,6 +30,10 @@ DEMO_COURSE = Course(
     workload_hours=125.0,
     eqf_level=6,
     language="en",
+    grade_scheme="0-10",
+    prerequisites="Secondary-school mathematics",
+    supervision="Supervised online, identity checked",
+    stackability="Counts towards the Data Science certificate",
     skills=(Skill("http://data.europa.eu/esco/skill/S5.6.1", "analyse data"),),
 )
 DEMO_AWARD = Award(

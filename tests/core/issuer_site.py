@@ -8,9 +8,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from microcred import data_integrity, did, strictjson
+from microcred.demo import DEMO_AWARD, DEMO_COURSE
 from microcred.issuance import IssuerIdentity, bitstring_status_entries
 from microcred.keys import PrivateKey
-from microcred.model import Award, Course, Skill
 from microcred.status_list import Bitstring
 from microcred.status_list_credential import status_list_credential
 from microcred.token_status_list import TokenStatusList, sign_status_list_token
@@ -18,30 +18,7 @@ from microcred.token_status_list import TokenStatusList, sign_status_list_token
 NOW = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
 LIST_SIZE = 131_072
 
-COURSE = Course(
-    id="https://uni.example/courses/data-101",
-    title="Data Analysis with Python",
-    description="A short, assessed course in practical data analysis.",
-    awarding_body="Hanoi University of Science",
-    country="VN",
-    learning_outcomes=("Clean a tabular data set", "Explain a regression model"),
-    assessment_type="Supervised written exam and project",
-    participation_form="online",
-    quality_assurance="Internal quality assurance, accredited by MOET",
-    ects=5.0,
-    workload_hours=125.0,
-    eqf_level=6,
-    language="en",
-    grade_scheme="0-10",
-    skills=(Skill("http://data.europa.eu/esco/skill/S1.2.3", "analyse data"),),
-)
-AWARD = Award(
-    given_name="Thị Ánh",
-    family_name="Nguyễn",
-    learner_id="student-2026-0042",
-    date_of_issuance="2026-06-01",
-    grade="8.5",
-)
+COURSE, AWARD = DEMO_COURSE, DEMO_AWARD
 
 
 class Site:
