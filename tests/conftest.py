@@ -1,0 +1,96 @@
+"""Fixtures shared by every test folder: real HTTP servers on loopback and a real Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+
+ARTIFACTS = Path(__file__).parent / "_artifacts"
+CHROMIUM = os.environ.get("MICROCRED_CHROMIUM", "/usr/bin/chromium")
+# Flags the probe on this machine needed: no sandbox as root, and no background connections,
+# which the closed network refuses by the dozen.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+class LiveServer:
+    """A WSGI app served over real HTTP on 127.0.0.1 in a background thread."""
+
+    def __init__(self, app: Any, port: int = 0) -> None:
+        self._server = make_server("127.0.0.1", port, app, threaded=True)
+        self.port = self._server.server_port
+        self.url = f"http://localhost:{self.port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        """Stop serving and free the port."""
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def live_server() -> Iterator[Callable[..., LiveServer]]:
+    """Start apps over real HTTP: `live_server(app)` or `live_server(app, port)`; all stop after."""
+    started: list[LiveServer] = []
+
+    def start(app: Any, port: int = 0) -> LiveServer:
+        server = LiveServer(app, port)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.close()
+
+
+def free_port() -> int:
+    """A TCP port free on loopback right now (for apps that must know their URL before starting)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (no browser download); skipped where absent."""
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (scripts/setup.sh installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def screenshots(request: pytest.FixtureRequest) -> Callable[[Any, str], Path]:
+    """Save a page's screenshot under tests/_artifacts/screens/<test module>/NAME.png."""
+    folder = ARTIFACTS / "screens" / Path(str(request.node.fspath)).stem
+
+    def shoot(page: Any, name: str) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return shoot
