@@ -1,0 +1,102 @@
+"""The institution's cryptographic identity: its did:web, signing key file and derived secrets.
+
+The Ed25519 signing key is generated on first start into the instance folder (mode 600), never
+into the database, a log or a page (SECURITY-CASES J10). Secrets for pre-authorized codes,
+transaction codes and c_nonces are derived from the app's SECRET_KEY with HMAC, one label each,
+so none of them needs storing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app
+
+from microcred import did, status_documents
+from microcred.issuance import IssuerIdentity
+from microcred.keys import PrivateKey
+from microcred.status_documents import StatusDocument
+
+log = logging.getLogger(__name__)
+
+KEY_FILE = "issuer-signing-key.jwk"
+KEY_FRAGMENT = "key-1"
+
+
+@dataclass(frozen=True)
+class Institution:
+    """What the app signs with and publishes: base URL, DID, method id and the key."""
+
+    base_url: str
+    did: str
+    verification_method: str
+    key: PrivateKey
+
+    def identity(self, name: str) -> IssuerIdentity:
+        """The core's issuer identity under the institution's current display name."""
+        return IssuerIdentity(self.did, self.verification_method, self.key, name)
+
+    def did_document(self) -> dict[str, Any]:
+        """The did.json served at /.well-known/did.json."""
+        return did.did_web_document(self.did, [(KEY_FRAGMENT, self.key.public_key)])
+
+    def status_publisher(self, name: str, now: float) -> Any:
+        """A function from (index, state) pairs to the signed status documents."""
+
+        def publish(entries: list[tuple[int, str]]) -> tuple[StatusDocument, ...]:
+            moment = dt.datetime.fromtimestamp(now, dt.UTC)
+            return status_documents.status_documents(
+                self.identity(name), self.base_url, entries, now=moment
+            )
+
+        return publish
+
+
+def load_key(instance: Path) -> PrivateKey:
+    """The signing key from the instance folder, created (mode 600) on first start."""
+    path = instance / KEY_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            log.warning("signing key file was readable by others; restricting it to 600")
+            path.chmod(0o600)
+        return PrivateKey.from_jwk(json.loads(path.read_text(encoding="ascii")))
+    key = PrivateKey.generate("Ed25519")
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        json.dump(key.to_jwk(), handle)
+    return key
+
+
+def init_app(app: Flask) -> None:
+    """Load or create the key and keep the institution's identity on the app."""
+    base_url = str(app.config["BASE_URL"]).rstrip("/")
+    app.config["BASE_URL"] = base_url
+    issuer_did = did.did_web(base_url)
+    key = load_key(Path(app.instance_path))
+    app.extensions["issuer_institution"] = Institution(
+        base_url, issuer_did, f"{issuer_did}#{KEY_FRAGMENT}", key
+    )
+
+
+def institution() -> Institution:
+    """The current app's institution."""
+    found: Institution = current_app.extensions["issuer_institution"]
+    return found
+
+
+def derived_secret(label: str) -> bytes:
+    """A secret for one purpose, derived from the app's SECRET_KEY."""
+    secret = current_app.config["SECRET_KEY"]
+    raw = secret if isinstance(secret, bytes) else str(secret).encode("utf-8")
+    return hmac.new(raw, label.encode("ascii"), hashlib.sha256).digest()

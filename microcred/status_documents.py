@@ -1,0 +1,111 @@
+"""The issuer's published status documents, rebuilt from the award states (never edited in place).
+
+Rebuilding from the full set of states is idempotent: whatever happened before (a crash between
+two writes, a lost update), publishing again gives the lists the database says (SECURITY-CASES
+E19). Three documents: a W3C BitstringStatusListCredential per purpose, signed eddsa-rdfc-2022,
+and one IETF Token Status List (2 bits: 0 valid, 1 revoked, 2 suspended), signed as a JWT.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from . import data_integrity, strictjson
+from .issuance import IssuerIdentity
+from .status_index import LIST_SIZE, REVOKED, SUSPENDED, token_value
+from .status_list import REVOCATION, SUSPENSION, Bitstring
+from .status_list_credential import status_list_credential
+from .token_status_list import TokenStatusList, sign_status_list_token
+
+REVOCATION_PATH = "/status/revocation"
+SUSPENSION_PATH = "/status/suspension"
+TOKEN_PATH = "/status/token"
+CREDENTIAL_MEDIA_TYPE = "application/vc+ld+json"
+TOKEN_MEDIA_TYPE = "application/statuslist+jwt"
+# Seconds a verifier may keep the token list (TSL `ttl`), matching the HTTP max-age served.
+TOKEN_TTL = 60
+
+
+@dataclass(frozen=True)
+class StatusDocument:
+    """One published document: where it is served, its media type and exact bytes."""
+
+    path: str
+    media_type: str
+    body: bytes
+
+
+def status_urls(base_url: str) -> dict[str, str]:
+    """The Bitstring Status List URL of each purpose for an issuer at `base_url`."""
+    return {REVOCATION: base_url + REVOCATION_PATH, SUSPENSION: base_url + SUSPENSION_PATH}
+
+
+def token_url(base_url: str) -> str:
+    """The Token Status List URL (`status.status_list.uri` of SD-JWT VCs)."""
+    return base_url + TOKEN_PATH
+
+
+def _timestamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def build_lists(
+    entries: Iterable[tuple[int, str]], *, size: int = LIST_SIZE
+) -> tuple[Bitstring, Bitstring, TokenStatusList]:
+    """The revocation and suspension bitstrings and the token list for (index, state) pairs."""
+    revocation, suspension = Bitstring(size), Bitstring(size)
+    tokens = TokenStatusList(bits=2, size=size)
+    for index, state in entries:
+        if state == REVOKED:
+            revocation.set(index)
+        elif state == SUSPENDED:
+            suspension.set(index)
+        if state in (REVOKED, SUSPENDED):
+            tokens.set(index, token_value(state))
+    return revocation, suspension, tokens
+
+
+def status_documents(
+    identity: IssuerIdentity,
+    base_url: str,
+    entries: Iterable[tuple[int, str]],
+    *,
+    now: dt.datetime,
+    size: int = LIST_SIZE,
+) -> tuple[StatusDocument, ...]:
+    """Build and sign the three status documents of an issuer from its awards' states."""
+    revocation, suspension, tokens = build_lists(entries, size=size)
+    created = _timestamp(now)
+    documents = []
+    for purpose, bits in ((REVOCATION, revocation), (SUSPENSION, suspension)):
+        url = status_urls(base_url)[purpose]
+        # No validUntil: the lists change only when a status does, and an expired list would
+        # make every credential UNVERIFIED until the next change (BSL "Validity Periods").
+        unsigned = status_list_credential(
+            list_id=url,
+            issuer=identity.did,
+            purpose=purpose,
+            encoded_list=bits.encode(),
+            valid_from=created,
+        )
+        signed = data_integrity.sign(
+            unsigned,
+            identity.key,
+            verification_method=identity.verification_method,
+            created=created,
+        )
+        path = url[len(base_url) :]
+        body = strictjson.dumps(signed).encode("utf-8")
+        documents.append(StatusDocument(path, CREDENTIAL_MEDIA_TYPE, body))
+    token = sign_status_list_token(
+        tokens,
+        identity.key,
+        sub=token_url(base_url),
+        kid=identity.verification_method,
+        iat=int(now.timestamp()),
+        ttl=TOKEN_TTL,
+    )
+    documents.append(StatusDocument(TOKEN_PATH, TOKEN_MEDIA_TYPE, token.encode("ascii")))
+    return tuple(documents)

@@ -1,0 +1,125 @@
+"""Screenshots in a real Chromium at phone and desktop size, with what a person would check.
+
+Each page: its key text is visible, nothing overflows sideways, there is no console error and
+no CSP violation. PNGs go to tests/_artifacts/screens/test_issuer_screens/issuer-<page>-<size>.png.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from issuer_app import PASSWORD, Staff, free_port, make_app
+from issuer_world import make_offer, upload
+
+from issuer_stub.demo import seed
+
+SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+BAD_CSV = "given_name,family_name,learner_id\nThị Ánh,Nguyễn,SV1\nBình,Trần\n,,SV3\n".encode()
+GOOD_CSV = "given_name,family_name,learner_id\n" + "".join(
+    f"Học viên {i},Phạm,SV{i:04d}\n" for i in range(7)
+)
+
+
+def prepare(tmp_path: Path, live_server: Any) -> dict[str, Any]:
+    """A seeded issuer over HTTP with an offer, a revoked credential and a finished bulk job."""
+    port = free_port()
+    app = make_app(tmp_path, base_url=f"http://localhost:{port}")
+    seed(app, password=PASSWORD)
+    live_server(app, port)
+    staff = Staff(app.test_client())
+    staff.sign_in()
+    offer = make_offer(staff, given_name="Thị Ánh", family_name="Nguyễn Hoàng")
+    other = make_offer(staff, learner_id="SV2", given_name="Quốc Bảo", family_name="Trần")
+    staff.post(f"/awards/{other['award']}/status", {"action": "revoke", "confirm": "on"})
+    job = upload(staff, "/bulk", {"course": "2"}, "lop-k65.csv", GOOD_CSV.encode())
+    job_id = job.headers["Location"].rsplit("/", 1)[-1]
+    for _ in range(200):
+        if "Issuing" not in staff.client.get(f"/bulk/{job_id}/progress").get_data(as_text=True):
+            break
+    return {"base": f"http://localhost:{port}", "offer": offer, "job": job_id}
+
+
+def expect_400(problems: list[str]) -> None:
+    """The page itself answered 400 on purpose (a refused form); Chromium logs that as an error."""
+    problems[:] = [p for p in problems if "status of 400" not in p]
+
+
+def check(page: Any, text: str, problems: list[str]) -> None:
+    """What a person would check on any page."""
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text(text, exact=False).first.is_visible(), text
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "overflow"
+    assert problems == [], problems
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_pages_look_right(
+    tmp_path: Path, live_server: Any, browser: Any, screenshots: Any, size: str
+) -> None:
+    site = prepare(tmp_path, live_server)
+    base, offer = site["base"], site["offer"]
+    context = browser.new_context(viewport=SIZES[size], locale="vi-VN")
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+
+    page.goto(base + "/sign-in")
+    check(page, "Staff sign-in", problems)
+    screenshots(page, f"issuer-sign-in-{size}")
+    page.fill("#username", "admin")
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(base + "/")
+
+    visits = [
+        ("/", "Good to see you", "dashboard"),
+        ("/courses", "Phân tích dữ liệu với Python", "catalogue"),
+        ("/courses/1", "Complete", "catalogue-form"),
+        ("/courses/new", "Not ready to publish", "catalogue-form-new"),
+        ("/issue", "Issue to one learner", "issue"),
+        (f"/awards/{offer['award']}", "Waiting for the learner", "offer"),
+        ("/awards", "Quốc Bảo", "credentials"),
+        (f"/bulk/{site['job']}", "7 offers ready", "bulk-job"),
+        (f"/bulk/{site['job']}/sheet", "Học viên 0", "bulk-sheet"),
+        ("/settings/api-tokens", "How a system uses it", "api-tokens"),
+        ("/settings/audit", "Audit log", "audit"),
+        ("/register", "Micro-credentials of", "register"),
+        ("/register/courses/da-101", "Learning outcomes", "register-course"),
+        (f"/offers/{offer['offer']}", "Open in my wallet app", "learner-offer"),
+    ]
+    for path, text, name in visits:
+        page.goto(base + path)
+        check(page, text, problems)
+        screenshots(page, f"issuer-{name}-{size}")
+
+    # The offer's QR image really loaded, and the transaction code stays hidden until asked.
+    page.goto(f"{base}/awards/{offer['award']}")
+    assert page.evaluate("document.querySelector('img.qr').naturalWidth") > 0
+    assert not page.get_by_text(offer["tx"]).is_visible()
+    page.click("summary")
+    assert page.get_by_text(offer["tx"]).is_visible()
+
+    # The course form with a failed publish: the errors sit next to their fields.
+    page.goto(base + "/courses/new")
+    page.fill("#title", "Kỹ năng thuyết trình")
+    page.click("button[value=publish]")
+    page.wait_for_load_state("networkidle")
+    expect_400(problems)
+    assert page.get_by_text("list at least one learning outcome").first.is_visible()
+    check(page, "was not saved", problems)
+    screenshots(page, f"issuer-catalogue-form-errors-{size}")
+
+    # A CSV with problems: the lines are listed and nothing is created.
+    page.goto(base + "/bulk")
+    page.select_option("#course", "1")
+    files = [{"name": "k65.csv", "mimeType": "text/csv", "buffer": BAD_CSV}]
+    page.set_input_files("#file", files=files)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    expect_400(problems)
+    check(page, "Nothing was created", problems)
+    screenshots(page, f"issuer-bulk-errors-{size}")
+    context.close()
