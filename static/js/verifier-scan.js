@@ -1,0 +1,222 @@
+// Verifier scan page: camera QR scanning with three decoders, and dropping files on the paste box.
+// Decoders, best first: the browser's BarcodeDetector, the vendored jsQR (plain JavaScript), or
+// frames posted to the server (~2 per second). A decoded text is only ever submitted to this
+// verifier's own /verify form: nothing in a QR code is opened or navigated to (SECURITY-CASES H04).
+(function () {
+  "use strict";
+
+  var card = document.getElementById("camera-card");
+  if (!card) { return; }
+  var video = document.getElementById("camera-video");
+  var view = document.getElementById("camera-view");
+  var statusLine = document.getElementById("camera-status");
+  var help = document.getElementById("camera-help");
+  var startButton = document.getElementById("camera-start");
+  var stopButton = document.getElementById("camera-stop");
+  var textForm = document.getElementById("text-form");
+  var textArea = document.getElementById("text");
+  var sourceField = document.getElementById("text-source");
+  var canvas = document.createElement("canvas");
+  var context = canvas.getContext("2d", { willReadFrequently: true });
+  var stream = null;
+  var timer = null;
+  var decoder = null;
+  var busy = false;
+
+  var FRAME_INTERVAL = { local: 200, server: 500 };  // ms between attempts; the server gets ~2/s
+  var MAX_SIDE = { local: 960, server: 1280 };       // downscale frames before decoding
+
+  // Messages come from the page (data-msg-*), where they are translated with the templates.
+  function text_(name) {
+    return card.dataset["msg" + name.charAt(0).toUpperCase() + name.slice(1)] || name;
+  }
+
+  function showHelp(message) {
+    help.textContent = message;
+    help.classList.remove("hidden");
+    statusLine.classList.add("hidden");
+  }
+
+  function setRunning(running) {
+    view.classList.toggle("hidden", !running);
+    startButton.classList.toggle("hidden", running);
+    stopButton.classList.toggle("hidden", !running);
+  }
+
+  function stop() {
+    if (timer) { clearTimeout(timer); timer = null; }
+    if (stream) { stream.getTracks().forEach(function (track) { track.stop(); }); stream = null; }
+    setRunning(false);
+  }
+
+  function found(text) {
+    stop();
+    statusLine.textContent = text_("found");
+    statusLine.classList.remove("hidden");
+    textArea.value = text;
+    sourceField.value = "camera";
+    textForm.submit();
+  }
+
+  function grab(maxSide) {
+    var width = video.videoWidth, height = video.videoHeight;
+    if (!width || !height) { return false; }
+    var scale = Math.min(1, maxSide / Math.max(width, height));
+    canvas.width = Math.round(width * scale);
+    canvas.height = Math.round(height * scale);
+    context.drawImage(video, 0, 0, canvas.width, canvas.height);
+    return true;
+  }
+
+  function nativeDecoder(detector) {
+    return function (done) {
+      detector.detect(video).then(function (codes) {
+        done(codes.length ? codes[0].rawValue : null);
+      }, function () { done(null); });
+    };
+  }
+
+  function jsqrDecoder(done) {
+    if (!grab(MAX_SIDE.local)) { done(null); return; }
+    var image = context.getImageData(0, 0, canvas.width, canvas.height);
+    var code = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "attemptBoth" });
+    done(code && code.data ? code.data : null);
+  }
+
+  function serverDecoder(done) {
+    if (!grab(MAX_SIDE.server)) { done(null); return; }
+    canvas.toBlob(function (blob) {
+      if (!blob) { done(null); return; }
+      fetch(card.dataset.frameUrl, {
+        method: "POST",
+        body: blob,
+        credentials: "same-origin",
+        headers: { "Content-Type": "image/jpeg", "X-CSRFToken": card.dataset.csrf }
+      }).then(function (response) {
+        return response.ok ? response.json() : { text: null };
+      }).then(function (answer) { done(answer.text || null); }, function () { done(null); });
+    }, "image/jpeg", 0.85);
+  }
+
+  function loop() {
+    if (!stream || busy) { return; }
+    busy = true;
+    decoder.run(function (text) {
+      busy = false;
+      if (text) { found(text); return; }
+      if (stream) { timer = setTimeout(loop, decoder.interval); }
+    });
+  }
+
+  function loadJsqr() {
+    return new Promise(function (resolve) {
+      if (window.jsQR) { resolve(true); return; }
+      var script = document.createElement("script");
+      script.src = card.dataset.decoderUrl;
+      script.onload = function () { resolve(Boolean(window.jsQR)); };
+      script.onerror = function () { resolve(false); };
+      document.head.appendChild(script);
+    });
+  }
+
+  function chooseDecoder() {
+    if ("BarcodeDetector" in window) {
+      return window.BarcodeDetector.getSupportedFormats().then(function (formats) {
+        if (formats.indexOf("qr_code") >= 0) {
+          var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+          return { run: nativeDecoder(detector), interval: FRAME_INTERVAL.local };
+        }
+        return fallbackDecoder();
+      }, fallbackDecoder);
+    }
+    return fallbackDecoder();
+  }
+
+  function fallbackDecoder() {
+    return loadJsqr().then(function (loaded) {
+      if (loaded) { return { run: jsqrDecoder, interval: FRAME_INTERVAL.local }; }
+      return { run: serverDecoder, interval: FRAME_INTERVAL.server };
+    });
+  }
+
+  function explain(error) {
+    var name = error && error.name;
+    if (name === "NotAllowedError" || name === "SecurityError") { return text_("denied"); }
+    if (name === "NotFoundError" || name === "OverconstrainedError" || name === "DevicesNotFoundError") {
+      return text_("noCamera");
+    }
+    if (name === "NotReadableError") { return text_("busy"); }
+    return text_("failed");
+  }
+
+  function start() {
+    help.classList.add("hidden");
+    statusLine.classList.remove("hidden");
+    if (!window.isSecureContext || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      showHelp(text_("insecure"));
+      return;
+    }
+    statusLine.textContent = text_("starting");
+    navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false })
+      .then(function (media) {
+        stream = media;
+        video.srcObject = media;
+        setRunning(true);
+        return video.play();
+      })
+      .then(chooseDecoder)
+      .then(function (chosen) {
+        decoder = chosen;
+        statusLine.textContent = text_("hold");
+        loop();
+      })
+      .catch(function (error) { stop(); showHelp(explain(error)); });
+  }
+
+  startButton.addEventListener("click", start);
+  stopButton.addEventListener("click", stop);
+  window.addEventListener("pagehide", stop);
+
+  // Start at once only where the camera is already allowed: never a permission prompt on load.
+  if (navigator.permissions && navigator.permissions.query) {
+    navigator.permissions.query({ name: "camera" }).then(function (result) {
+      if (result.state === "granted") { start(); }
+    }, function () {});
+  }
+
+  // Dropping a file on the paste box: JSON/text fills the box, an image goes to the upload form.
+  var dropZone = document.getElementById("paste-card");
+  var uploadInput = document.getElementById("upload");
+  var uploadForm = document.getElementById("upload-form");
+  var MAX_TEXT_FILE = 512000;
+  ["dragenter", "dragover"].forEach(function (type) {
+    dropZone.addEventListener(type, function (event) {
+      event.preventDefault();
+      dropZone.classList.add("drop-active");
+    });
+  });
+  ["dragleave", "drop"].forEach(function (type) {
+    dropZone.addEventListener(type, function () { dropZone.classList.remove("drop-active"); });
+  });
+  dropZone.addEventListener("drop", function (event) {
+    event.preventDefault();
+    var file = event.dataTransfer && event.dataTransfer.files[0];
+    if (!file) { return; }
+    if (/^image\/(png|jpeg)$/.test(file.type)) {
+      var transfer = new DataTransfer();
+      transfer.items.add(file);
+      uploadInput.files = transfer.files;
+      uploadForm.submit();
+      return;
+    }
+    if (file.size > MAX_TEXT_FILE) {
+      showHelp(text_("tooLarge"));
+      return;
+    }
+    file.text().then(function (text) {
+      textArea.value = text;
+      sourceField.value = "paste";
+      textArea.focus();
+    });
+  });
+})();

@@ -1,0 +1,279 @@
+"""The verifier in a real Chromium: scan page, VALID and INVALID results, camera scanning.
+
+Screenshots go to tests/_artifacts/screens/test_screens/; each test also asserts what a person
+would check: the key text is visible, nothing overflows sideways, no console error or CSP
+violation, no script from a credential runs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image
+from verifier_wallet import TestWallet
+from verifier_world import Institution, bearer, free_port, make_app, trust
+
+from microcred import issuance, qr
+from microcred.demo import DEMO_AWARD, DEMO_COURSE
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+# The root conftest's Chromium, launched again here with a fake camera playing a QR code.
+CHROMIUM = os.environ.get("MICROCRED_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORTS = [
+    pytest.param(PHONE, "phone", id="phone"),
+    pytest.param(DESKTOP, "desktop", id="desktop"),
+]
+
+
+@pytest.fixture
+def site(tmp_path: Path, live_server: Any, institution: Institution) -> str:
+    port = free_port()
+    app = make_app(tmp_path, BASE_URL=f"http://localhost:{port}", WTF_CSRF_ENABLED=True)
+    trust(app, institution)
+    live_server(app, port)
+    return f"http://localhost:{port}"
+
+
+class Watched:
+    """A page with its console errors, page errors and dialogs recorded."""
+
+    def __init__(self, page: Any) -> None:
+        self.page, self.errors, self.dialogs = page, [], []
+        page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
+
+    def check(self) -> None:
+        assert self.errors == [] and self.dialogs == []
+        assert self.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[Callable[[dict[str, int]], Watched]]:
+    contexts: list[Any] = []
+
+    def make(viewport: dict[str, int]) -> Watched:
+        context = browser.new_context(viewport=viewport)
+        contexts.append(context)
+        return Watched(context.new_page())
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def verify_in_page(watched: Watched, base: str, text: str) -> Any:
+    page = watched.page
+    page.goto(base + "/")
+    page.fill("#text", text)
+    page.click("#text-form button[type=submit]")
+    page.wait_for_selector("#verdict")
+    return page
+
+
+@pytest.mark.parametrize(("viewport", "name"), VIEWPORTS)
+def test_scan_page(
+    site: str, open_page: Any, screenshots: Any, viewport: dict[str, int], name: str
+) -> None:
+    watched = open_page(viewport)
+    page = watched.page
+    page.goto(site + "/")
+    assert page.get_by_role("heading", name="Verify a micro-credential").is_visible()
+    assert page.get_by_role("button", name="Start camera").is_visible()
+    assert page.get_by_text("Upload a photo or screenshot").is_visible()
+    assert page.get_by_text("Paste a link or a credential").is_visible()
+    screenshots(page, f"scan-{name}")
+    watched.check()
+
+
+@pytest.mark.parametrize(("viewport", "name"), VIEWPORTS)
+def test_valid_result(
+    site: str,
+    institution: Institution,
+    open_page: Any,
+    screenshots: Any,
+    viewport: dict[str, int],
+    name: str,
+) -> None:
+    watched = open_page(viewport)
+    page = verify_in_page(watched, site, bearer(institution.sd_jwt()))
+    assert page.locator(".verdict-word").inner_text() == "Valid"
+    assert page.get_by_text("Demo University of Science").first.is_visible()
+    assert page.get_by_role("link", name="Download report (JSON)").is_visible()
+    screenshots(page, f"result-valid-{name}")
+    watched.check()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download report (JSON)").click()
+    assert download.value.suggested_filename.endswith(".json")
+
+
+@pytest.mark.parametrize(("viewport", "name"), VIEWPORTS)
+def test_invalid_result(
+    site: str,
+    institution: Institution,
+    open_page: Any,
+    screenshots: Any,
+    viewport: dict[str, int],
+    name: str,
+) -> None:
+    institution.revoke(3)
+    watched = open_page(viewport)
+    page = verify_in_page(watched, site, bearer(institution.sd_jwt(index=3)))
+    assert page.locator(".verdict-word").inner_text() == "Invalid"
+    assert page.get_by_text("The institution has revoked this credential.").is_visible()
+    screenshots(page, f"result-invalid-{name}")
+    watched.check()
+
+
+def test_print_layout_hides_navigation(
+    site: str, institution: Institution, open_page: Any, screenshots: Any
+) -> None:
+    watched = open_page(DESKTOP)
+    page = verify_in_page(watched, site, bearer(institution.sd_jwt()))
+    page.emulate_media(media="print")
+    assert not page.locator(".topbar").is_visible() and not page.locator(".actions").is_visible()
+    assert page.locator("#verdict").is_visible()
+    screenshots(page, "result-print")
+
+
+def test_script_in_a_credential_never_runs(
+    site: str, institution: Institution, open_page: Any
+) -> None:
+    course = dataclasses.replace(
+        DEMO_COURSE,
+        title="<script>alert('title')</script>",
+        description='<img src=x onerror="alert(1)">',
+    )
+    sd = issuance.issue_sd_jwt_vc(
+        institution.identity, course, DEMO_AWARD, holder_jwk=None,
+        issued_at=dt.datetime.now(dt.UTC),
+    )  # fmt: skip
+    watched = open_page(DESKTOP)
+    page = verify_in_page(watched, site, sd)
+    assert page.get_by_text("<script>alert('title')</script>").first.is_visible()
+    page.wait_for_timeout(300)
+    assert page.locator("img[src=x]").count() == 0
+    watched.check()  # no dialog, no console error
+
+
+def test_camera_refused_or_missing_shows_help(site: str, open_page: Any, screenshots: Any) -> None:
+    watched = open_page(PHONE)
+    page = watched.page
+    page.goto(site + "/")
+    page.click("#camera-start")
+    help_box = page.locator("#camera-help")
+    help_box.wait_for(state="visible")
+    assert (
+        "upload a photo" in help_box.inner_text().lower()
+        or "Upload a photo" in help_box.inner_text()
+    )
+    screenshots(page, "scan-no-camera-phone")
+    assert watched.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def fake_video(path: Path, text: str) -> Path:
+    """A Y4M clip showing a QR code, for Chromium's fake camera."""
+    code = Image.open(io.BytesIO(qr.encode_png(text, box_size=4, border=4))).convert("L")
+    frame = Image.new("L", (640, 480), 200)
+    frame.paste(code, ((640 - code.width) // 2, (480 - code.height) // 2))
+    y = np.asarray(frame, dtype=np.uint8)
+    chroma = np.full((240, 320), 128, dtype=np.uint8).tobytes()
+    with path.open("wb") as out:
+        out.write(b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n")
+        for _ in range(10):
+            out.write(b"FRAME\n" + y.tobytes() + chroma + chroma)
+    return path
+
+
+@pytest.mark.parametrize("decoder", ["jsqr", "server"])
+def test_camera_scan_with_a_fake_camera(
+    tmp_path: Path,
+    site: str,
+    wallet_site: Any,
+    institution: Institution,
+    browser: Any,
+    decoder: str,
+    screenshots: Any,
+) -> None:
+    share_site, share_base = wallet_site
+    share_site.put(
+        "/s/AAAAAAAAAAAAAAAAAAAAAA", bearer(institution.sd_jwt()), "application/dc+sd-jwt"
+    )
+    video = fake_video(tmp_path / "qr.y4m", share_base + "/s/AAAAAAAAAAAAAAAAAAAAAA")
+    # A second Chromium from the session's Playwright, with a fake camera playing the QR code.
+    chromium = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],  # fmt: skip
+    )
+    try:
+        context = chromium.new_context(viewport=PHONE)
+        context.grant_permissions(["camera"], origin=site)
+        page = context.new_page()
+        watched = Watched(page)
+        frames: list[str] = []
+        page.on("request", lambda r: "/scan/frame" in r.url and frames.append(r.url))
+        if decoder == "server":
+            page.route("**/vendor/jsqr-1.4.0.js", lambda route: route.abort())
+        page.goto(site + "/")  # camera already allowed: scanning starts by itself
+        page.wait_for_selector("#verdict", timeout=20_000)
+        assert page.locator(".verdict-word").inner_text() == "Valid"
+        assert bool(frames) == (decoder == "server")
+        if decoder == "server":
+            watched.errors = [
+                e for e in watched.errors if "jsqr" not in e.lower() and "ERR_FAILED" not in e
+            ]
+        watched.check()
+        screenshots(page, f"camera-scan-{decoder}")
+    finally:
+        chromium.close()
+
+
+@pytest.mark.parametrize(("viewport", "name"), VIEWPORTS)
+def test_ask_then_the_page_turns_into_the_verdict(
+    site: str,
+    institution: Institution,
+    open_page: Any,
+    screenshots: Any,
+    viewport: dict[str, int],
+    name: str,
+) -> None:
+    watched = open_page(viewport)
+    page = watched.page
+    page.goto(site + "/ask")
+    page.get_by_label("Learner's name").check()
+    screenshots(page, f"ask-{name}")
+    page.get_by_role("button", name="Create the request").click()
+    page.wait_for_selector("#vp-status")
+    page.wait_for_load_state("load")  # the QR code image has arrived
+    assert page.locator("img.qr").evaluate("img => img.complete && img.naturalWidth > 0")
+    screenshots(page, f"vp-waiting-{name}")
+    link = page.locator("#vp-link").input_value()
+    TestWallet(institution.sd_jwt()).answer(link)
+    page.wait_for_selector("#verdict", timeout=10_000)  # htmx polling swapped the verdict in
+    assert page.locator(".verdict-word").inner_text() == "Valid"
+    assert page.get_by_text("Thị Ánh").first.is_visible()
+    screenshots(page, f"vp-answered-{name}")
+    watched.check()

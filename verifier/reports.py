@@ -1,0 +1,214 @@
+"""Reports as the pages show them: plain words for verdicts and reasons, certificate rows.
+
+The stored and downloadable form of a report is `Report.to_json()`; pages read that dict, so a
+result renders the same whether it was verified a second or an hour ago.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from microcred.model import ANNEX_I_MANDATORY, ANNEX_I_OPTIONAL
+from microcred.presentation_check import REQUEST_CHECK, REQUEST_LABEL
+from microcred.report import CHECK_LABELS, Report
+
+VERDICTS = {
+    "VALID": ("valid", "✓", _l("Valid")),
+    "INVALID": ("invalid", "✗", _l("Invalid")),
+    "UNVERIFIED": ("unverified", "!", _l("Unverified")),
+}
+STATE_MARKS = {"passed": "✓", "failed": "✗", "not_checked": "–"}
+STATE_WORDS = {"passed": _l("passed"), "failed": _l("failed"), "not_checked": _l("not checked")}
+# Plain words for the reason codes people meet most; other codes fall back to the check's text.
+REASONS = {
+    "revoked": _l("The institution has revoked this credential."),
+    "suspended": _l("The institution has suspended this credential."),
+    "expired": _l("This credential has expired."),
+    "not_yet_valid": _l("This credential is not valid yet."),
+    "signature_invalid": _l("The signature does not match: the credential was altered or forged."),
+    "issuer_not_in_registry": _l("The issuer is not in your trust registry."),
+    "issuer_expired": _l("The issuer's accreditation in your registry has ended."),
+    "issuer_not_yet_valid": _l("The issuer's accreditation in your registry has not started."),
+    "status_unavailable": _l("Revocation could not be checked: the status list is unreachable."),
+    "issuer_unresolvable": _l("The issuer's DID document could not be fetched."),
+    "kb_nonce_mismatch": _l("This presentation was made for another request (replayed)."),
+    "kb_aud_mismatch": _l("This presentation was made for another verifier."),
+    "key_binding_missing": _l("The wallet did not prove that it holds the credential."),
+    "claims_missing": _l("The wallet did not send every claim you asked for."),
+    "access_denied": _l("The learner declined to share."),
+    "data_loss": _l("The credential carries data its signature does not cover."),
+    "unknown_context": _l("The credential uses an unknown JSON-LD context."),
+    "alg_not_allowed": _l("The credential uses a signature algorithm that is not allowed."),
+}
+CHECK_NAMES = {**CHECK_LABELS, REQUEST_CHECK: REQUEST_LABEL}
+# What a passed check's code means, where the core gives no message of its own.
+PASSED_DETAILS = {
+    "sd-jwt-vc": _l("SD-JWT VC"),
+    "vc-jwt": _l("VC-JWT (W3C VC Data Model 1.1)"),
+    "ldp-vc": _l("JSON-LD credential with a Data Integrity proof"),
+    "ldp-vp": _l("JSON-LD presentation with a Data Integrity proof"),
+    "status_ok": _l("not on the issuer's status list"),
+    "resolved": _l("the issuer's DID document was fetched and lists the signing key"),
+}
+ANNEX_LABELS = dict(ANNEX_I_MANDATORY + ANNEX_I_OPTIONAL)
+# Certificate fields in reading order, with their labels.
+CERTIFICATE_FIELDS = (
+    ("title", _l("Title")),
+    ("description", _l("Description")),
+    ("awarding_body", _l("Awarding body")),
+    ("country", _l("Country")),
+    ("given_name", _l("Given name")),
+    ("family_name", _l("Family name")),
+    ("learner_name", _l("Learner")),
+    ("learner_id", _l("Learner identifier")),
+    ("date_of_issuance", _l("Date of issuing")),
+    ("valid_until", _l("Valid until")),
+    ("learning_outcomes", _l("Learning outcomes")),
+    ("study_time", _l("Workload")),
+    ("ects", _l("ECTS credits")),
+    ("workload_hours", _l("Hours")),
+    ("eqf_level", _l("EQF level")),
+    ("nqf_level", _l("National level")),
+    ("assessment_type", _l("Assessment")),
+    ("participation_form", _l("Form of participation")),
+    ("quality_assurance", _l("Quality assurance")),
+    ("grade", _l("Grade")),
+    ("language", _l("Language")),
+    ("prerequisites", _l("Prerequisites")),
+    ("supervision", _l("Supervision and identity checks")),
+    ("stackability", _l("Stackability")),
+    ("further_information", _l("Further information")),
+)
+# Which certificate field each selectively disclosable SD-JWT VC claim fills.
+DISCLOSED_FIELDS = {
+    "given_name": "given_name",
+    "family_name": "family_name",
+    "learner_identification": "learner_id",
+    "assessment_grade": "grade",
+    "prerequisites_to_enroll": "prerequisites",
+    "supervision_and_identity_verification": "supervision",
+    "integration_stackability_options": "stackability",
+    "further_information": "further_information",
+    "skills": "skills",
+}
+
+
+def disclosed_fields(report: dict[str, Any]) -> frozenset[str]:
+    """Certificate fields the holder chose to disclose (for the "disclosed" mark)."""
+    names = {path.split("/", 1)[0] for path in report.get("disclosed") or []}
+    return frozenset(DISCLOSED_FIELDS[name] for name in names if name in DISCLOSED_FIELDS)
+
+
+def shown(value: Any) -> Any:
+    """A certificate value as text, or a list of texts (numbers without a useless ".0")."""
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list):
+        return [shown(item) for item in value]
+    return value
+
+
+def check_detail(check: dict[str, Any]) -> str:
+    """The line under a check: plain words first, the reason code only when it says more."""
+    message, code = check.get("message") or "", check.get("code") or ""
+    if check["state"] == "passed":
+        detail = PASSED_DETAILS.get(code)
+        if detail is not None:
+            return f"{message} – {detail}" if message else str(detail)
+        return message or code
+    return f"{message} ({code})" if message and code else message or code
+
+
+def stamp(report: dict[str, Any], verifier: str) -> dict[str, Any]:
+    """The report with when and by whom it was verified (for print and download)."""
+    moment = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return {
+        **report,
+        "verified_at": moment.isoformat().replace("+00:00", "Z"),
+        "verifier": verifier,
+    }
+
+
+def explain(report: dict[str, Any]) -> str:
+    """One sentence saying why the verdict is what it is."""
+    reason = report.get("reason") or ""
+    if report["verdict"] == "VALID":
+        return str(_l("Every check passed and the issuer is in your trust registry."))
+    if reason in REASONS:
+        return str(REASONS[reason])
+    for check in report.get("checks", []):
+        if check.get("code") == reason and check.get("message"):
+            return str(check["message"])[:300]
+    return str(_l("The credential could not be verified."))
+
+
+def certificate_rows(certificate: dict[str, Any] | None) -> list[tuple[str, str, Any]]:
+    """(field, label, value) for each field the certificate carries, in reading order."""
+    if not certificate:
+        return []
+    rows = []
+    for name, label in CERTIFICATE_FIELDS:
+        value = certificate.get(name)
+        if value in (None, "", [], ()) or value is False:
+            continue
+        rows.append((name, str(label), value))
+    skills = [s.get("label") or s.get("uri") for s in certificate.get("skills") or []]
+    if skills:
+        rows.append(("skills", str(_l("Skills")), skills))
+    return rows
+
+
+def summary(report: dict[str, Any], source: str) -> dict[str, Any]:
+    """What history keeps of a verification: time is added by the store."""
+    certificate = report.get("certificate") or {}
+    issuer = report.get("issuer") or {}
+    entry = issuer.get("registry_entry") or {}
+    return {
+        "title": (certificate.get("title") or "")[:200] or None,
+        "issuer": (entry.get("name") or issuer.get("name") or "")[:200] or None,
+        "issuer_did": (issuer.get("did") or "")[:500] or None,
+        "verdict": report["verdict"],
+        "reason": report.get("reason") or None,
+        "source": source,
+    }
+
+
+def to_json(report: Report) -> dict[str, Any]:
+    """The report as JSON-ready data: `Report.to_json()`'s shape, with lists for tuples.
+
+    Built field by field: `dataclasses.asdict` deep-copies every claim and took a third of a
+    whole API request (benchmarks/bench_verifier.py); nothing here mutates the claims.
+    """
+    issuer = report.issuer
+    return {
+        "verdict": report.verdict,
+        "reason": report.reason,
+        "format": report.format,
+        "checks": [
+            {"name": c.name, "state": c.state, "code": c.code, "message": c.message}
+            for c in report.checks
+        ],
+        "issuer": {
+            "did": issuer.did,
+            "name": issuer.name,
+            "trust_status": issuer.trust_status,
+            "registry_entry": _plain(issuer.registry_entry),
+        },
+        "claims": report.claims,
+        "disclosed": list(report.disclosed),
+        "certificate": _plain(report.certificate),
+        "annex_i": _plain(report.annex_i),
+    }
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses to dicts and tuples to lists, without copying anything else."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    return value
