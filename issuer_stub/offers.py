@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from typing import Any
 
 from microcred import base64url
 from microcred.oid4vci import CONFIGURATION_IDS, CredentialOffer, TxCode, offer_link
@@ -21,6 +22,8 @@ from .store.staff import digest
 
 TX_CODE_LENGTH = 6
 TX_DESCRIPTION = "Enter the 6-digit code your institution gave you separately."
+# What the staff's offer panel can say; the page keeps polling while the state is in POLLING.
+OFFER_STATES = ("none", "waiting", "collecting", "collected", "abandoned", "expired", "withdrawn")
 
 
 def new_offer_id() -> str:
@@ -50,6 +53,29 @@ def make_offer(now: float, lifetime: float, tx_required: bool) -> NewOffer:
     """A new offer row: id, digest of its code, transaction-code flag and expiry."""
     offer_id = new_offer_id()
     return NewOffer(offer_id, digest(pre_authorized_code(offer_id)), tx_required, now + lifetime)
+
+
+def offer_state(
+    offer: dict[str, Any] | None, delivered: int, token_expires: float | None, now: float
+) -> tuple[str, bool]:
+    """Where an award's newest offer stands for the staff page, and whether to keep polling.
+
+    A redeemed offer is not finished: the wallet holds an access token and fetches nonce and
+    credentials next, so the page keeps polling until that token expires (§6, §8). Once one
+    format is delivered it is "collected", still polled while the token may fetch more formats.
+    """
+    if offer is None:
+        return "none", False
+    token_valid = token_expires is not None and token_expires > now
+    if delivered:
+        return "collected", token_valid
+    if offer["state"] == "redeemed":
+        return ("collecting", True) if token_valid else ("abandoned", False)
+    if offer["state"] == "dead":
+        return "withdrawn", False
+    if offer["expires_at"] <= now:
+        return "expired", False
+    return "waiting", True
 
 
 def offer_uri(base_url: str, offer_id: str) -> str:

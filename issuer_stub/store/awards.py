@@ -139,14 +139,20 @@ def current_offer(db: sqlite_utils.Database, award_id: str) -> dict[str, Any] | 
     )
 
 
-def deliveries(db: sqlite_utils.Database, award_id: str) -> list[dict[str, Any]]:
-    """Which configurations a wallet has collected for an award, and when."""
+def offer_deliveries(db: sqlite_utils.Database, offer_id: str) -> list[dict[str, Any]]:
+    """The configurations a wallet collected with one offer, and when, in delivery order."""
     return rows(
         db,
-        "SELECT d.configuration_id, d.delivered_at FROM deliveries d"
-        " JOIN offers o ON o.id = d.offer_id WHERE o.award_id = ? ORDER BY d.delivered_at",
-        [award_id],
+        "SELECT configuration_id, delivered_at FROM deliveries WHERE offer_id = ?"
+        " ORDER BY delivered_at, rowid",
+        [offer_id],
     )
+
+
+def token_expiry(db: sqlite_utils.Database, offer_id: str) -> float | None:
+    """When the access token issued for an offer expires (None when it was never redeemed)."""
+    found = scalar(db, "SELECT MAX(expires_at) FROM access_tokens WHERE offer_id = ?", [offer_id])
+    return None if found is None else float(found)
 
 
 def learner_has_award(db: sqlite_utils.Database, course_id: int, learner_id: str) -> str | None:

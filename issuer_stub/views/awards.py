@@ -15,7 +15,7 @@ from microcred import qr
 
 from .. import auth, store
 from ..forms import LearnerForm, read_learner_form
-from ..offers import make_offer, offer_links, tx_code
+from ..offers import make_offer, offer_links, offer_state, tx_code
 from ..publishing import change_status
 from ..store import awards as award_store, courses as course_store, staff as staff_store
 from . import bp, is_htmx
@@ -97,16 +97,19 @@ def _award_or_404(award_id: str) -> dict[str, Any]:
 
 
 def _offer_view(award: dict[str, Any]) -> dict[str, Any]:
-    """What the page shows of the award's offer and deliveries."""
+    """What the page shows of the award's newest offer: its state, links, code and deliveries."""
     db = store.get_db()
     offer = award_store.current_offer(db, award["id"])
-    delivered = award_store.deliveries(db, award["id"])
-    live = bool(offer and offer["state"] == "live" and offer["expires_at"] > auth.now())
-    view: dict[str, Any] = {"offer": offer, "live": live, "delivered": delivered}
+    delivered = award_store.offer_deliveries(db, offer["id"]) if offer else []
+    expiry = award_store.token_expiry(db, offer["id"]) if offer else None
+    state, polling = offer_state(offer, len(delivered), expiry, auth.now())
+    view: dict[str, Any] = {"offer": offer, "offer_state": state, "polling": polling}
     view["formats"] = [FORMAT_NAMES.get(d["configuration_id"], "") for d in delivered]
+    view["collected_at"] = delivered[0]["delivered_at"] if delivered else None
     if offer is not None:
         view.update(offer_links(current_app.config["BASE_URL"], offer["id"]))
-        view["tx_code"] = tx_code(offer["id"]) if offer["tx_required"] and live else None
+        waiting = state == "waiting"
+        view["tx_code"] = tx_code(offer["id"]) if offer["tx_required"] and waiting else None
     return view
 
 
@@ -149,9 +152,9 @@ def award(award_id: str) -> str:
 @bp.get("/awards/<award_id>/offer-status")
 @auth.login_required
 def offer_status(award_id: str) -> str:
-    """The polled fragment that turns to "collected" once the wallet has the credentials."""
+    """The polled fragment; when the offer is no longer waiting it also clears QR and code."""
     found = _award_or_404(award_id)
-    return render_template("issuer/_offer_status.html", award=found, **_offer_view(found))
+    return render_template("issuer/_offer_status.html", award=found, oob=True, **_offer_view(found))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 
 from flask import Flask
 from issuer_app import Staff, dump
@@ -10,7 +11,7 @@ from issuer_world import LEARNER, FlaskHTTP, make_offer
 
 from microcred import qr, strictjson
 from microcred.keys import PrivateKey
-from microcred.oid4vci import SD_JWT_CONFIG
+from microcred.oid4vci import OB3_CONFIG, SD_JWT_CONFIG
 from microcred.oid4vci_client import WalletClient
 from microcred.status_list_credential import read_status_list_credential
 
@@ -28,17 +29,76 @@ def test_the_offer_page_shows_qr_link_and_a_separate_transaction_code(staff: Sta
     assert qr.decode(png.get_data()) == [offer["link"]]
 
 
-def test_the_fragment_turns_to_collected_when_the_wallet_has_the_credential(
+def status_fragment(staff: Staff, award_id: str) -> str:
+    """The polled offer-status fragment, as htmx fetches it."""
+    answer = staff.client.get(f"/awards/{award_id}/offer-status", headers={"HX-Request": "true"})
+    assert answer.status_code == 200
+    return answer.get_data(as_text=True)
+
+
+def test_the_offer_page_follows_the_wallet_until_the_credentials_are_collected(
     app: Flask, staff: Staff
 ) -> None:
+    clock = [time.time()]
+    app.config["CLOCK"] = lambda: clock[0]
     offer = make_offer(staff)
-    fragment = staff.client.get(f"/awards/{offer['award']}/offer-status")
-    assert "every 2s" in fragment.get_data(as_text=True)
+    assert "every 2s" in status_fragment(staff, offer["award"])
+    wallet = WalletClient(
+        FlaskHTTP(app.test_client()), PrivateKey.generate(), allow_http=True, clock=lambda: clock[0]
+    )
+    resolved = wallet.resolve(offer["link"])
+    token = wallet.request_token(resolved, offer["tx"])
+    # Redeemed, nothing fetched yet: the wallet is between /token and /credential.
+    fragment = status_fragment(staff, offer["award"])
+    assert "The wallet opened the offer" in fragment and "every 2s" in fragment
+    assert "nothing collected" not in fragment and "Create a new offer" not in fragment
+    # The used QR code and transaction code leave the page (out-of-band swaps).
+    assert '<div id="offer-qr" hx-swap-oob="true"></div>' in fragment
+    assert '<div id="offer-code" hx-swap-oob="true"></div>' in fragment
+    page = staff.client.get(f"/awards/{offer['award']}").get_data(as_text=True)
+    assert "qr.png" not in page and offer["tx"] not in page and "every 2s" in page
+
+    wallet.request_credential(resolved, token, SD_JWT_CONFIG)
+    fragment = status_fragment(staff, offer["award"])
+    assert "Collected" in fragment and "In the wallet: SD-JWT VC" in fragment
+    assert "every 2s" in fragment  # the token may still fetch other formats
+    wallet.request_credential(resolved, token, OB3_CONFIG)
+    fragment = status_fragment(staff, offer["award"])
+    assert "In the wallet: SD-JWT VC, Open Badges 3.0" in fragment
+
+    clock[0] += app.config["ACCESS_TOKEN_LIFETIME"] + 1
+    fragment = status_fragment(staff, offer["award"])
+    assert "Collected" in fragment and "hx-trigger" not in fragment  # polling stops
+    assert 'id="renew-offer" hx-swap-oob="true"' in fragment  # a new offer is possible now
+    page = staff.client.get(f"/awards/{offer['award']}").get_data(as_text=True)
+    assert "Collected" in page and "qr.png" not in page and 'id="offer-link"' not in page
+
+
+def test_a_redeemed_offer_with_nothing_collected_ends_when_its_token_expires(
+    app: Flask, staff: Staff
+) -> None:
+    clock = [time.time()]
+    app.config["CLOCK"] = lambda: clock[0]
+    offer = make_offer(staff)
+    wallet = WalletClient(FlaskHTTP(app.test_client()), PrivateKey.generate(), allow_http=True)
+    wallet.request_token(wallet.resolve(offer["link"]), offer["tx"])
+    assert "every 2s" in status_fragment(staff, offer["award"])
+    clock[0] += app.config["ACCESS_TOKEN_LIFETIME"] + 1
+    fragment = status_fragment(staff, offer["award"])
+    assert "Offer opened, nothing collected" in fragment and "hx-trigger" not in fragment
+    assert "Create a new offer" in fragment
+
+
+def test_a_new_offer_after_a_collection_shows_its_qr_code_again(staff: Staff) -> None:
+    offer = make_offer(staff)
+    app = staff.client.application
     wallet = WalletClient(FlaskHTTP(app.test_client()), PrivateKey.generate(), allow_http=True)
     wallet.receive(offer["link"], tx_code=offer["tx"], configuration_ids=[SD_JWT_CONFIG])
-    fragment = staff.client.get(f"/awards/{offer['award']}/offer-status").get_data(as_text=True)
-    assert "Collected" in fragment and "SD-JWT VC" in fragment
-    assert "hx-trigger" not in fragment  # polling stops
+    # Lost phone: staff makes a new offer; the page offers it, noting the earlier collection.
+    assert staff.post(f"/awards/{offer['award']}/offer", {}).status_code == 303
+    page = staff.client.get(f"/awards/{offer['award']}").get_data(as_text=True)
+    assert 'id="offer-link"' in page and "Waiting for the learner" in page
+    assert "Collected before" in page
 
 
 def test_the_same_learner_cannot_get_the_same_award_twice(app: Flask, staff: Staff) -> None:
