@@ -7,31 +7,24 @@ are `{"error", "error_description"}` with 400, 401, 404 or 409, and leave nothin
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import sqlite3
-import uuid
 from typing import Any
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 
 from microcred import strictjson
 from microcred.annex import award_problems
 from microcred.errors import CredentialError, InputError, TokenError
 from microcred.issuer_api import read_issue_request, read_status_request
 from microcred.key_proof import holder_from_did
-from microcred.oid4vci import JWT_VC_CONFIG, OB3_CONFIG, SD_JWT_CONFIG, bearer_token
+from microcred.oid4vci import bearer_token
 
 from .. import auth, issuing, store
-from ..identity import institution
-from ..offers import make_offer, offer_links, offer_uri, tx_code
-from ..publishing import change_status, institution_name
+from ..api_issuing import issue_award
+from ..publishing import change_status
 from ..responses import csrf
 from ..store import awards as award_store, courses as course_store, tokens as token_store
 from . import bp
 from .awards import today
-
-CONFIG_BY_FORMAT = {"ldp_vc": OB3_CONFIG, "jwt_vc_json": JWT_VC_CONFIG, "dc+sd-jwt": SD_JWT_CONFIG}
 
 
 def _caller() -> dict[str, Any]:
@@ -74,50 +67,7 @@ def credentials_issue() -> Any:
         detail = "; ".join(f"{p.field}: {p.message}" for p in problems)
         raise InputError(f"the award is incomplete ({detail})", code="invalid_request")
     holder = holder_from_did(ask.holder_did) if ask.holder_did else None
-    db, now, actor = store.get_db(), auth.now(), f"api:{caller['name']}"
-    award_id = uuid.uuid4().hex
-    record = {
-        "id": award_id,
-        "course_id": course["id"],
-        "course_snapshot": json.dumps(course["data"], ensure_ascii=False),
-        "given_name": ask.award.given_name,
-        "family_name": ask.award.family_name,
-        "learner_id": ask.award.learner_id,
-        "grade": ask.award.grade,
-        "date_of_issuance": ask.award.date_of_issuance,
-        "valid_until": ask.award.valid_until,
-        "external_id": ask.external_id,
-        # A credential signed for a DID is handed over in this very answer.
-        "collected_at": now if holder else None,
-    }
-    offer = (
-        None if holder else make_offer(now, current_app.config["BULK_OFFER_LIFETIME"], ask.tx_code)
-    )
-    try:
-        award_store.create_award(db, record, offer=offer, actor=actor, now=now)
-    except sqlite3.IntegrityError:
-        raise CredentialError("this credentialId was already used", code="duplicate") from None
-    answer: dict[str, Any] = {"credentialId": issuing.award_urn(award_id)}
-    if holder is None:
-        assert offer is not None
-        base = current_app.config["BASE_URL"]
-        links = offer_links(base, offer.id)
-        answer["offer"] = {
-            "credential_offer_uri": offer_uri(base, offer.id),
-            "link": links["link"],
-            "page": links["page"],
-            "expires_at": dt.datetime.fromtimestamp(offer.expires_at, dt.UTC).isoformat(),
-        }
-        if ask.tx_code:
-            answer["offer"]["tx_code"] = tx_code(offer.id)
-    else:
-        award = award_store.get_award(db, award_id)
-        assert award is not None
-        config = CONFIG_BY_FORMAT[ask.format]
-        answer["verifiableCredential"] = issuing.issue(
-            institution(), institution_name(db), award, config, holder, now
-        )
-    token_store.touch_token(db, caller["id"], now)
+    answer = issue_award(ask, course, holder, caller=caller, now=auth.now())
     return jsonify(answer), 201, {"Cache-Control": "no-store"}
 
 

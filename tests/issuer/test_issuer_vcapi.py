@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from issuer_app import Staff, dump
 from issuer_world import FlaskHTTP
 
+from issuer_stub import issuing
 from microcred import did
 from microcred.did import DIDResolver
 from microcred.keys import PrivateKey
@@ -115,6 +116,47 @@ def test_the_vc_api_status_shape_and_the_callers_own_id(
     assert "api:Moodle" in audit and "suspended" in audit
     replay = call(client, "/credentials/issue", body, api_token)
     assert (replay.status_code, replay.get_json()["error"]) == (409, "duplicate")
+
+
+def test_the_same_learner_cannot_get_the_same_course_twice(
+    app: Flask, client: FlaskClient, api_token: str
+) -> None:
+    body = {"credential": {"credentialSubject": subject()}}
+    first = call(client, "/credentials/issue", body, api_token)
+    assert first.status_code == 201
+    before = dump(app)
+    holder = did.did_key(HOLDER.public_key)
+    signed = {"credential": {"credentialSubject": subject(id=holder)}}
+    for again in (body, signed):
+        answer = call(client, "/credentials/issue", again, api_token)
+        assert (answer.status_code, answer.get_json()["error"]) == (409, "duplicate")
+        message = answer.get_json()["error_description"]
+        assert "already has this micro-credential" in message
+        assert first.get_json()["credentialId"] in message  # so the LMS can reconcile
+    assert dump(app) == before
+    # After a revocation the course may be awarded again, as in the staff form.
+    revoke = {"credentialId": first.get_json()["credentialId"], "credentialStatus": REVOKE}
+    assert call(client, "/credentials/status", revoke, api_token).status_code == 200
+    assert call(client, "/credentials/issue", body, api_token).status_code == 201
+
+
+def test_a_signing_failure_leaves_the_database_as_it_was(
+    app: Flask, client: FlaskClient, api_token: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken_signer(*args: Any) -> Any:
+        raise RuntimeError("the signing key is unreadable")
+
+    monkeypatch.setattr(issuing, "issue", broken_signer)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    before = dump(app)
+    holder = did.did_key(HOLDER.public_key)
+    body = {"credential": {"credentialSubject": subject(id=holder)}}
+    answer = call(client, "/credentials/issue", body, api_token)
+    assert answer.status_code == 500
+    # No award marked collected, no audit entry, the token not marked as used.
+    assert dump(app) == before
+    monkeypatch.undo()
+    assert call(client, "/credentials/issue", body, api_token).status_code == 201
 
 
 UNKNOWN_ID = "urn:uuid:00000000-0000-0000-0000-000000000000"
