@@ -109,7 +109,7 @@ def _app(folder: Path, base_url: str) -> Any:
             "BASE_URL": base_url,
             "SECRET_KEY": os.urandom(32),
             # One wallet on one address makes all the requests: lift the per-address limit.
-            "TOKEN_REQUESTS_PER_MINUTE": 100_000,
+            "TOKEN_FAILURES_PER_MINUTE": 100_000,
             **FAST_HASH,
         }
     )

@@ -57,8 +57,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # OpenID4VCI §13.10: bearer access tokens live at most 5 minutes.
         ACCESS_TOKEN_LIFETIME=300,
         TX_CODE_ATTEMPTS=5,
-        # Token endpoint requests per address per minute (SECURITY-CASES G02, I11).
-        TOKEN_REQUESTS_PER_MINUTE=60,
+        # Refused token requests per address per minute (SECURITY-CASES G02, I11); successes
+        # do not count, so a lecture hall behind one NAT can redeem its printed cards.
+        TOKEN_FAILURES_PER_MINUTE=60,
         STATUS_MAX_AGE=60,
         CLOCK=None,
     )

@@ -15,7 +15,7 @@ from flask import Response, abort, current_app, g, jsonify, render_template, req
 from flask_babel import gettext as _
 
 from microcred import issuer_metadata as metadata, strictjson
-from microcred.errors import CredentialError, InputError, TokenError
+from microcred.errors import CredentialError, InputError, MicrocredError, TokenError
 from microcred.key_proof import (
     NONCE_LIFETIME,
     check_c_nonce,
@@ -152,19 +152,13 @@ def offer_qr(offer_id: str) -> Any:
 def _token_limit() -> RateLimit:
     limit = current_app.extensions.get("issuer_token_limit")
     if limit is None:
-        per_minute = int(current_app.config["TOKEN_REQUESTS_PER_MINUTE"])
+        per_minute = int(current_app.config["TOKEN_FAILURES_PER_MINUTE"])
         limit = current_app.extensions["issuer_token_limit"] = RateLimit(per_minute, 60.0)
     return limit
 
 
-@bp.post("/token")
-@csrf.exempt
-def token() -> Any:
-    """Token endpoint: a pre-authorized code (and transaction code) for an access token (§6)."""
-    limit, address = _token_limit(), request.remote_addr or "-"
-    if limit.retry_after(address) > 0:
-        abort(429)
-    limit.hit(address)
+def _redeem() -> dict[str, Any]:
+    """Redeem the request's pre-authorized code; the token response, or a core error."""
     ask = read_token_request(request.form)
     access_token = secrets.token_urlsafe(32)
     now = auth.now()
@@ -182,7 +176,24 @@ def token() -> Any:
     if outcome != "ok":
         code, message = REFUSALS[outcome]
         raise (InputError if code == "invalid_request" else TokenError)(message, code=code)
-    body = token_response(access_token, lifetime)
+    return token_response(access_token, lifetime)
+
+
+@bp.post("/token")
+@csrf.exempt
+def token() -> Any:
+    """Token endpoint: a pre-authorized code (and transaction code) for an access token (§6)."""
+    limit, address = _token_limit(), request.remote_addr or "-"
+    if limit.retry_after(address) > 0:
+        abort(429)
+    try:
+        body = _redeem()
+    except MicrocredError:
+        # Only refusals count (SECURITY-CASES G02, I11). A success spends a single-use code, so
+        # it cannot serve guessing, and a lecture hall behind one campus NAT may redeem dozens of
+        # printed cards a minute; guesses at a transaction code also die after TX_CODE_ATTEMPTS.
+        limit.hit(address)
+        raise
     return jsonify(body), 200, {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 

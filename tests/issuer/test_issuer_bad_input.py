@@ -295,9 +295,41 @@ def test_five_wrong_transaction_codes_kill_the_offer(app: Flask, staff: Staff) -
     assert page.status_code == 410
 
 
-def test_the_token_endpoint_is_rate_limited_per_address(app: Flask, staff: Staff) -> None:
-    app.config["TOKEN_REQUESTS_PER_MINUTE"] = 3
+def test_the_token_endpoint_limits_refused_requests_per_address(app: Flask, staff: Staff) -> None:
+    app.config["TOKEN_FAILURES_PER_MINUTE"] = 3
     wallet = Wallet(app)
+    offer = make_offer(staff)
     statuses = [wallet.token("guess", None).status_code for _ in range(4)]
     assert statuses == [400, 400, 400, 429]
-    assert wallet.token("guess", None).get_json()["error"] == "invalid_request"
+    # Once limited, even a right code waits: guessing cannot continue from this address.
+    assert wallet.token(wallet.code(offer["offer"]), offer["tx"]).status_code == 429
+    # Another address is not affected.
+    other = wallet.client.post(
+        "/token",
+        data={"grant_type": PRE_AUTHORIZED_GRANT, "pre-authorized_code": "guess"},
+        environ_base={"REMOTE_ADDR": "192.0.2.7"},
+    )
+    assert other.status_code == 400
+
+
+def test_wrong_transaction_codes_across_offers_count_towards_the_limit(
+    app: Flask, staff: Staff
+) -> None:
+    app.config["TOKEN_FAILURES_PER_MINUTE"] = 4
+    wallet = Wallet(app)
+    offers = [make_offer(staff, learner_id=f"SV2025{n:04d}") for n in range(3)]
+    statuses = []
+    for offer in offers:
+        wrong = "000000" if offer["tx"] != "000000" else "111111"
+        code = wallet.code(offer["offer"])
+        statuses += [wallet.token(code, wrong).status_code for _ in range(2)]
+    assert statuses == [400, 400, 400, 400, 429, 429]
+
+
+def test_a_lecture_hall_behind_one_address_collects_every_card(app: Flask, staff: Staff) -> None:
+    # Successful redemptions do not count: each spends a single-use code (G01).
+    app.config["TOKEN_FAILURES_PER_MINUTE"] = 3
+    wallet = Wallet(app)
+    offers = [make_offer(staff, tx=False, learner_id=f"SV2025{n:04d}") for n in range(6)]
+    for offer in offers:
+        assert wallet.token(wallet.code(offer["offer"]), None).status_code == 200
