@@ -15,6 +15,10 @@
 
 Without a subject `id` the award is offered through OpenID4VCI (format "offer", the default);
 with one, the credential is signed for that DID (did:key or did:jwk) and returned at once.
+An offer lives as long as a bulk offer (7 days by default) and has no transaction code unless
+`txCode` is true: the usual LMS shows the link only to the signed-in learner, where a code adds
+nothing. An LMS that e-mails links should ask for a code and deliver it another way (G03).
+A learner holding an unrevoked award of the course gets 409 `duplicate`, as in the staff form.
 
 `POST /credentials/status` accepts both shapes in use: the one of the VC-API document
 (`credentialStatus: {type, statusPurpose}` with `status: true|false`) and the list form used by

@@ -33,6 +33,9 @@ def _bulk_page(result: Any = None, course_id: int | None = None, status: int = 2
         result=result,
         jobs=bulk_store.list_jobs(db),
         max_mb=MAX_CSV_BYTES // 1_000_000,
+        lifetime_days=round(current_app.config["BULK_OFFER_LIFETIME"] / 86_400),
+        # A transaction code is the default for bulk offers: cards and e-mails get lost.
+        tx_checked=request.form.get("tx_code") == "on" if request.method == "POST" else True,
         upload_error=None if result is None or not isinstance(result, str) else result,
     )
     return page, status
@@ -125,17 +128,33 @@ def bulk_progress(job_id: str) -> str:
     return render_template("issuer/_bulk_progress.html", job_id=job_id, **_job_state(job_id))
 
 
-@bp.get("/bulk/<job_id>/offers.csv")
-@auth.login_required
-def bulk_csv(job_id: str) -> Response:
-    """The offer links of a job as CSV (transaction codes in their own column, if any)."""
+def _csv_download(name: str, header: list[str], lines: Any) -> Response:
+    """A CSV attachment that no cache keeps (it holds personal offers)."""
+    return Response(
+        write_csv(header, lines),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def _finished_results(job_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     state = _job_state(job_id)
     if state["state"] != "done":
         abort(409)
+    return state, bulk_store.job_results(store.get_db(), job_id, limit=state["total"])
+
+
+@bp.get("/bulk/<job_id>/offers.csv")
+@auth.login_required
+def bulk_csv(job_id: str) -> Response:
+    """The offer links of a job as CSV; transaction codes are a separate download."""
+    _, results = _finished_results(job_id)
     base = current_app.config["BASE_URL"]
-    results = bulk_store.job_results(store.get_db(), job_id, limit=state["total"])
     header = ["given_name", "family_name", "learner_id", "email", "offer_link", "offer_page"]
-    header += ["tx_code", "expires_at"]
+    header += ["needs_code", "expires_at"]
 
     def lines() -> Any:
         for item in results:
@@ -147,19 +166,37 @@ def bulk_csv(job_id: str) -> Response:
                 item["email"] or "",
                 links["link"],
                 links["page"],
-                tx_code(item["offer_id"]) if item["tx_required"] else "",
+                "yes" if item["tx_required"] else "no",
                 _iso(item["expires_at"]),
             ]
 
-    name = f"offers-{job_id[:8]}.csv"
-    return Response(
-        write_csv(header, lines()),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "no-store",
-        },
+    return _csv_download(f"offers-{job_id[:8]}.csv", header, lines())
+
+
+@bp.get("/bulk/<job_id>/codes.csv")
+@auth.login_required
+def bulk_codes(job_id: str) -> Response:
+    """The transaction codes of a job, in a file of their own, without links (G03).
+
+    A code is worth something only if it travels apart from its offer link: whoever holds
+    both can collect the credential, so the two are never in one file.
+    """
+    state, results = _finished_results(job_id)
+    if not state["job"]["tx_required"]:
+        abort(404)
+    header = ["given_name", "family_name", "learner_id", "email", "tx_code"]
+    lines = (
+        [
+            r["given_name"],
+            r["family_name"],
+            r["learner_id"],
+            r["email"] or "",
+            tx_code(r["offer_id"]),
+        ]
+        for r in results
+        if r["tx_required"]
     )
+    return _csv_download(f"codes-{job_id[:8]}.csv", header, lines)
 
 
 def _iso(timestamp: float) -> str:

@@ -38,8 +38,8 @@ def run_job(staff: Staff, data: bytes, **fields: str) -> str:
     return job_id
 
 
-def csv_rows(staff: Staff, job_id: str) -> list[dict[str, str]]:
-    text = staff.client.get(f"/bulk/{job_id}/offers.csv").get_data(as_text=True)
+def csv_rows(staff: Staff, job_id: str, name: str = "offers") -> list[dict[str, str]]:
+    text = staff.client.get(f"/bulk/{job_id}/{name}.csv").get_data(as_text=True)
     assert text.startswith("\ufeff")
     return list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
 
@@ -62,10 +62,19 @@ def test_a_checked_file_becomes_offers_with_downloads(app: Flask, staff: Staff) 
         ("Quốc Bảo", "Trần"),
     ]
     assert all(r["offer_link"].startswith("openid-credential-offer://") for r in rows)
-    assert all(len(r["tx_code"]) == 6 for r in rows)
+    # The codes are a download of their own: never in the same file as the links (G03).
+    assert "tx_code" not in rows[0] and {r["needs_code"] for r in rows} == {"yes"}
+    codes = csv_rows(staff, job_id, "codes")
+    assert [r["learner_id"] for r in codes] == ["SV1", "SV2"]
+    assert all(len(r["tx_code"]) == 6 and r["tx_code"].isdigit() for r in codes)
+    assert not any("offer_link" in r or "openid-credential-offer" in str(r) for r in codes)
+    assert codes[0]["tx_code"] not in staff.client.get(f"/bulk/{job_id}/offers.csv").get_data(
+        as_text=True
+    )
+    assert "Download the transaction codes" in page
     sheet = staff.client.get(f"/bulk/{job_id}/sheet").get_data(as_text=True)
-    assert sheet.count('class="qr-card"') == 2 and rows[0]["tx_code"] not in sheet
-    assert "data-print" in sheet
+    assert sheet.count('class="qr-card"') == 2 and codes[0]["tx_code"] not in sheet
+    assert "data-print" in sheet and "code that you receive separately" in sheet
     audit = staff.client.get("/settings/audit").get_data(as_text=True)
     assert "bulk issued" in audit and "2 awards from learners.csv" in audit
 
@@ -80,6 +89,20 @@ def test_a_printed_card_can_be_collected_and_counts_as_collected(app: Flask, sta
     wallet.receive(first["offer_link"], configuration_ids=[OB3_CONFIG])
     page = staff.client.get(f"/bulk/{job_id}").get_data(as_text=True)
     assert "1 collected so far" in page
+
+
+def test_the_form_asks_for_transaction_codes_by_default_and_says_why(staff: Staff) -> None:
+    page = staff.client.get("/bulk").get_data(as_text=True)
+    assert '<input type="checkbox" name="tx_code" checked>' in page
+    assert "valid for 7 days" in page and "lost or photographed card is useless" in page
+
+
+def test_a_job_without_codes_has_no_codes_download(staff: Staff) -> None:
+    job_id = run_job(staff, (HEADER + ROWS).encode())
+    assert {r["needs_code"] for r in csv_rows(staff, job_id)} == {"no"}
+    assert staff.client.get(f"/bulk/{job_id}/codes.csv").status_code == 404
+    page = staff.client.get(f"/bulk/{job_id}").get_data(as_text=True)
+    assert "codes.csv" not in page and "hand them out in person" in page
 
 
 def test_ten_thousand_learners(app: Flask, staff: Staff) -> None:
