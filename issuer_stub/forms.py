@@ -55,6 +55,11 @@ class CourseForm:
         """True when the course may be published: no type errors and Annex I complete."""
         return not self.errors and not self.problems
 
+    @property
+    def checklist(self) -> dict[str, str]:
+        """Everything to fix, by field: typing errors first, then Annex I problems."""
+        return {**self.errors, **{k: v for k, v in self.problems.items() if k not in self.errors}}
+
 
 def slugify(text: str) -> str:
     """A URL slug in plain ASCII: `Nhập môn Trí tuệ nhân tạo` -> `nhap-mon-tri-tue-nhan-tao`."""

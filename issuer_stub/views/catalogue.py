@@ -7,7 +7,7 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from microcred.model import ANNEX_I_MANDATORY, PARTICIPATION_FORMS
+from microcred.model import PARTICIPATION_FORMS
 
 from .. import auth, store
 from ..forms import CourseForm, course_problems_of, read_course_form, slugify
@@ -39,7 +39,6 @@ def _render(form: CourseForm, course: dict[str, Any] | None, status: int = 200) 
         course=course,
         participation_forms=PARTICIPATION_FORMS,
         languages=LANGUAGES,
-        mandatory=ANNEX_I_MANDATORY,
     )
     return page, status
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -91,10 +92,75 @@ def test_publishing_an_incomplete_course_says_which_field_and_why(
     response = staff.post("/courses/new", {**COMPLETE, **change, "action": "publish"})
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert f'href="#f-{field}"' in page or f'id="f-{field}"' in page
+    assert f'href="#f-{field}"' in page and f'id="f-{field}"' in page
     assert message in page
     assert "was not saved" in page
     assert dump(app) == before
+
+
+class _Anchors(HTMLParser):
+    """Every element id of a page and the links of its publish checklist."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.links: list[str] = []
+        self._in_checklist = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if found.get("id"):
+            self.ids.append(str(found["id"]))
+        if tag == "section" and "completeness" in (found.get("class") or ""):
+            self._in_checklist = True
+        if self._in_checklist and tag == "a":
+            self.links.append(str(found.get("href")))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "section":
+            self._in_checklist = False
+
+
+def test_every_checklist_link_goes_to_its_field(staff: Staff) -> None:
+    # Every text field empty or broken: mandatory ones missing, optional ones too long or
+    # with control characters, country, language and form of participation malformed.
+    broken = {key: "" for key in COMPLETE} | {
+        "country": "Vietnam",
+        "language": "1",
+        "participation_form": "by post",
+        "prerequisites": "x" * 5001,
+        "supervision": "a\x00b",
+        "grade_scheme": "x" * 5001,
+        "stackability": "a\x07b",
+        "further_information": "x" * 5001,
+        "action": "publish",
+    }
+    page = staff.post("/courses/new", broken).get_data(as_text=True)
+    anchors = _Anchors()
+    anchors.feed(page)
+    targets = {link.removeprefix("#f-") for link in anchors.links}
+    expected = {
+        "title",
+        "description",
+        "awarding_body",
+        "country",
+        "learning_outcomes",
+        "workload",
+        "level",
+        "assessment_type",
+        "participation_form",
+        "quality_assurance",
+        "language",
+        "prerequisites",
+        "supervision",
+        "grade_scheme",
+        "stackability",
+        "further_information",
+    }
+    assert expected <= targets
+    assert len(anchors.ids) == len(set(anchors.ids)), "duplicate ids on the page"
+    missing = [link for link in anchors.links if link.removeprefix("#") not in anchors.ids]
+    assert missing == []
 
 
 def test_an_incomplete_draft_is_kept_with_its_checklist(app: Flask, staff: Staff) -> None:
