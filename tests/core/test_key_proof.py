@@ -28,6 +28,9 @@ HOLDER = PrivateKey.from_ed25519_seed(bytes(range(32)))
 OTHER = PrivateKey.from_ed25519_seed(bytes(range(1, 33)))
 HOLDER_DID = did.did_key(HOLDER.public_key)
 HOLDER_KID = f"{HOLDER_DID}#{HOLDER_DID.removeprefix('did:key:')}"
+HOLDER_JWK_KID = did.did_jwk(HOLDER.public_key) + "#0"
+# The holder's DID with the fragment of another key: the DID URL names no key of its document.
+MIXED_KID = f"{HOLDER_DID}#{did.did_key(OTHER.public_key).removeprefix('did:key:')}"
 
 
 def token(header: dict[str, Any], payload: dict[str, Any], key: PrivateKey = HOLDER) -> str:
@@ -66,6 +69,13 @@ def test_proof_with_a_did_key_kid_binds_to_that_did() -> None:
     assert (verified.holder.did, verified.holder.verification_method) == (HOLDER_DID, HOLDER_KID)
 
 
+def test_proof_with_a_did_jwk_kid_binds_to_that_did() -> None:
+    proof = make_proof(HOLDER, audience=AUD, nonce="n-1", iat=NOW, kid=HOLDER_JWK_KID)
+    verified = verify_proof(proof, audience=AUD, now=NOW)
+    assert verified.holder.did == did.did_jwk(HOLDER.public_key)
+    assert verified.holder.public_key == HOLDER.public_key
+
+
 def test_p256_holders_sign_es256_proofs() -> None:
     key = PrivateKey.generate("P-256")
     proof = make_proof(key, audience=AUD, nonce="n", iat=NOW)
@@ -101,6 +111,15 @@ BAD_PROOFS: list[tuple[str, Any]] = [
     ("private-jwk", lambda: token(jwk_header(jwk=HOLDER.to_jwk()), claims())),
     ("other-key-than-jwk", lambda: token(jwk_header(), claims(), key=OTHER)),
     ("other-key-than-kid", lambda: token(jwk_header(jwk=None, kid=HOLDER_KID), claims(), OTHER)),
+    (
+        "other-key-than-did-jwk-kid",
+        lambda: token(jwk_header(jwk=None, kid=HOLDER_JWK_KID), claims(), OTHER),
+    ),
+    ("kid-fragment-of-other-key", lambda: token(jwk_header(jwk=None, kid=MIXED_KID), claims())),
+    (
+        "kid-fragment-of-signing-key",
+        lambda: token(jwk_header(jwk=None, kid=MIXED_KID), claims(), OTHER),
+    ),
     ("kid-did-web", lambda: token(jwk_header(jwk=None, kid="did:web:evil.example#k"), claims())),
     ("kid-not-did-url", lambda: token(jwk_header(jwk=None, kid="key-1"), claims())),
     ("wrong-aud", lambda: token(jwk_header(), claims(aud="https://other.example"))),

@@ -15,7 +15,7 @@ from flask import Flask
 from issuer_app import Staff, dump
 from issuer_world import make_offer, upload
 
-from microcred import base64url, strictjson
+from microcred import base64url, did, strictjson
 from microcred.key_proof import PROOF_TYP, make_proof
 from microcred.keys import PrivateKey
 from microcred.oid4vci import OB3_CONFIG, PRE_AUTHORIZED_GRANT, SD_JWT_CONFIG
@@ -161,6 +161,31 @@ def case_proof_other_key(app: Flask, staff: Staff, wallet: Wallet) -> tuple[Any,
     return _with_token(app, staff, wallet, build, "invalid_proof")
 
 
+def kid_header(kid: str) -> dict[str, Any]:
+    """A proof header naming the holder's key by a DID URL instead of embedding it."""
+    return {"alg": "EdDSA", "typ": PROOF_TYP, "kid": kid}
+
+
+def case_proof_did_key_kid_other_key(
+    app: Flask, staff: Staff, wallet: Wallet
+) -> tuple[Any, int, str]:
+    # The kid names HOLDER's did:key, but another key signed: no credential for HOLDER (G07).
+    holder = did.did_key(HOLDER.public_key)
+    kid = f"{holder}#{holder.removeprefix('did:key:')}"
+    other = PrivateKey.generate("Ed25519")
+    build = lambda n: hand_signed(kid_header(kid), proof_claims(n), other)  # noqa: E731
+    return _with_token(app, staff, wallet, build, "invalid_proof")
+
+
+def case_proof_did_jwk_kid_other_key(
+    app: Flask, staff: Staff, wallet: Wallet
+) -> tuple[Any, int, str]:
+    kid = did.did_jwk(HOLDER.public_key) + "#0"
+    other = PrivateKey.generate("Ed25519")
+    build = lambda n: hand_signed(kid_header(kid), proof_claims(n), other)  # noqa: E731
+    return _with_token(app, staff, wallet, build, "invalid_proof")
+
+
 def case_nonce_replayed(app: Flask, staff: Staff, wallet: Wallet) -> tuple[Any, int, str]:
     token = wallet.access_token(make_offer(staff))
     nonce = wallet.nonce()
@@ -246,6 +271,8 @@ CASES: dict[str, Any] = {
     "proof-wrong-audience": case_proof_wrong_audience,
     "proof-alg-none": case_proof_alg_none,
     "proof-other-key": case_proof_other_key,
+    "proof-did-key-kid-other-key": case_proof_did_key_kid_other_key,
+    "proof-did-jwk-kid-other-key": case_proof_did_jwk_kid_other_key,
     "nonce-replayed": case_nonce_replayed,
     "configuration-fetched-twice": case_second_fetch,
     "access-token-forged": case_bad_access_token,
