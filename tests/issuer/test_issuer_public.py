@@ -147,3 +147,15 @@ def test_logo_uploads_are_checked_and_re_encoded(
         assert metadata["display"][0]["logo"]["uri"] == BASE + "/logo.png"
     else:
         assert logo.status_code == 404
+
+
+def test_the_profile_says_plainly_why_the_address_is_fixed(app: Flask, staff: Staff) -> None:
+    page = staff.client.get("/settings/profile").get_data(as_text=True)
+    assert f"<code>{BASE}</code>" in page and "did:web:localhost%3A5001" in page
+    assert "cannot be changed on this page" in page and "ISSUER_BASE_URL" in page
+    assert "show as unverifiable" in page
+    assert 'name="base_url"' not in page
+    # A forged field changes nothing: the DID stays the one derived from the setting.
+    staff.post("/settings/profile", {"name": "X", "country": "VN", "base_url": "https://evil"})
+    did_json = staff.client.get("/.well-known/did.json").get_json()
+    assert did_json["id"] == "did:web:localhost%3A5001"
