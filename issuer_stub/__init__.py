@@ -25,7 +25,9 @@ def _secret_key(instance: Path) -> bytes:
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the issuer app: config, store, identity, security, translations, the blueprint."""
     # Tests and the demo may put the instance folder (key files, database) elsewhere.
-    instance_path = (test_config or {}).get("INSTANCE_PATH")
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
+        "ISSUER_INSTANCE_PATH"
+    )
     app = Flask(
         __name__,
         instance_path=str(instance_path) if instance_path else None,

@@ -1,7 +1,8 @@
-"""Command-line tasks: `flask --app issuer_stub create-staff` and `seed-demo`."""
+"""Command-line tasks: `flask --app issuer_stub create-staff`, `seed-demo` and `demo-offers`."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 
@@ -55,7 +56,17 @@ def seed_demo_command(password: str | None) -> None:
         click.echo(f"Staff account {result['username']} already existed.")
 
 
+@click.command("demo-offers")
+@with_appcontext
+def demo_offers_command() -> None:
+    """Print, as a JSON list, offer links for the demo learner's awards not yet made."""
+    from .demo import demo_offers
+
+    click.echo(json.dumps(demo_offers(current_app._get_current_object())))  # type: ignore[attr-defined]
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(create_staff_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(demo_offers_command)

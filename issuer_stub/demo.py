@@ -8,16 +8,26 @@ from __future__ import annotations
 
 import secrets
 import time
+import uuid
 from typing import Any
 
 from flask import Flask
 
-from microcred.model import Course
+from microcred.model import Award, Course
 
 from . import store
 from .forms import slugify
-from .store import courses as course_store, staff as staff_store
+from .issuing import award_row
+from .offers import make_offer, offer_links
+from .store import awards as award_store, courses as course_store, staff as staff_store
 
+# The demo learner the demo command puts into the demo wallet (two awards, one share-ready).
+DEMO_LEARNER = {
+    "given_name": "Thị Ánh",
+    "family_name": "Nguyễn",
+    "learner_id": "SV-2026-0042",
+}
+DEMO_GRADES = ("8.5", "Đạt")
 INSTITUTION = {
     "name": "Trường Đại học Công nghệ Sông Hồng",
     "country": "VN",
@@ -161,3 +171,25 @@ def seed(app: Flask, *, username: str = "admin", password: str | None = None) ->
                 )
         store.close_db()
     return {"username": username, "password": made_password}
+
+
+def demo_offers(app: Flask) -> list[str]:
+    """Offer links for the demo learner's awards of the first two courses not yet awarded."""
+    links: list[str] = []
+    with app.app_context():
+        db = store.get_db()
+        now = time.time()
+        for spec, grade in zip(COURSES, DEMO_GRADES, strict=False):
+            course = course_store.course_by_slug(db, slugify(spec["code"]))
+            if course is None or award_store.learner_has_award(
+                db, course["id"], DEMO_LEARNER["learner_id"]
+            ):
+                continue
+            award = Award(**DEMO_LEARNER, date_of_issuance="2026-06-01", grade=grade)
+            award_id = uuid.uuid4().hex
+            offer = make_offer(now, app.config["OFFER_LIFETIME"], tx_required=False)
+            row = award_row(award_id, course, award, email=None)
+            award_store.create_award(db, row, offer=offer, actor="demo", now=now)
+            links.append(offer_links(app.config["BASE_URL"], offer.id)["link"])
+        store.close_db()
+    return links

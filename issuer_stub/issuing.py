@@ -29,6 +29,24 @@ def award_model(award: dict[str, Any]) -> tuple[Course, Award]:
     )
 
 
+def award_row(
+    award_id: str, course: dict[str, Any], award: Award, email: str | None
+) -> dict[str, Any]:
+    """The awards row for a new award of a stored course (the inverse of `award_model`)."""
+    return {
+        "id": award_id,
+        "course_id": course["id"],
+        "course_snapshot": json.dumps(course["data"], ensure_ascii=False),
+        "given_name": award.given_name,
+        "family_name": award.family_name,
+        "learner_id": award.learner_id,
+        "email": email,
+        "grade": award.grade,
+        "date_of_issuance": award.date_of_issuance,
+        "valid_until": award.valid_until,
+    }
+
+
 def award_urn(award_id: str) -> str:
     """The award's identifier in APIs (the VC-API `credentialId`)."""
     return f"urn:uuid:{uuid.UUID(award_id)}"

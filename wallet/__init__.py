@@ -24,7 +24,9 @@ def _secret_key(path: Path) -> bytes:
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the wallet app: config, store, security, translations, the one blueprint."""
     # Tests and the demo may put the instance folder (key files, database) elsewhere.
-    instance_path = (test_config or {}).get("INSTANCE_PATH")
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
+        "WALLET_INSTANCE_PATH"
+    )
     app = Flask(
         __name__,
         instance_path=str(instance_path) if instance_path else None,
@@ -70,10 +72,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     store.init_app(app)
 
-    from . import outside, web
+    from . import demo, outside, web
 
     outside.init_app(app)
     web.init_app(app)
+    demo.init_app(app)
 
     from .views import bp
 

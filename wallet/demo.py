@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 
-from flask import Flask
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from . import account
-from .store import accounts as account_store, get_db
+from .store import accounts as account_store, cards as card_store, get_db
 
 DEMO_USERNAME = "learner"
 # A demo password, printed by the demo command; never used outside the local demo.
@@ -55,3 +58,36 @@ def receive(
             raise ValueError(f"no wallet account {username!r}")
         offer = offers.look_up(offer_link)
         return offers.accept(user, offer, offers.check_tx_code(offer, tx_code or ""))
+
+
+def card_count(app: Flask, username: str = DEMO_USERNAME) -> int:
+    """How many cards the demo learner holds (0 without an account)."""
+    with app.app_context():
+        user = account_store.user_by_name(get_db(), username)
+        return card_store.count_cards(get_db(), user["id"]) if user else 0
+
+
+@click.command("seed-demo")
+@click.option("--password", default=DEMO_PASSWORD, show_default=True, help="Demo password")
+@with_appcontext
+def seed_demo_command(password: str) -> None:
+    """Create the demo learner (unless present); print sign-in and card count as JSON."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    learner = seed(app, password=password)
+    click.echo(json.dumps(asdict(learner) | {"cards": card_count(app)}))
+
+
+@click.command("demo-receive")
+@click.argument("links", nargs=-1)
+@with_appcontext
+def demo_receive_command(links: tuple[str, ...]) -> None:
+    """Receive each offer link into the demo learner's wallet by real OpenID4VCI."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    for link in links:
+        click.echo(receive(app, link))
+
+
+def init_app(app: Flask) -> None:
+    """Register the demo commands."""
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(demo_receive_command)
