@@ -1,11 +1,20 @@
 """The languages the three apps speak, and which one a visitor gets.
 
-A visitor's choice (the switch on every page, kept in a cookie) wins over the browser's
-Accept-Language; anything unknown falls back to English. Pure functions, so each app's locale
-selector is one line and the rules are tested once.
+A visitor's choice (the switch on every page, `?lang=vi`, kept in a cookie) wins over the
+browser's Accept-Language; anything unknown falls back to English. The rules are plain
+functions and one WSGI middleware, so each app's locale selector is one line and the rules are
+tested once, without a web framework.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from http.cookies import CookieError, SimpleCookie
+from typing import Any
+from urllib.parse import parse_qs
+
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 # Code -> the language's own name, as the switch shows it.
 LANGUAGES = {"en": "English", "vi": "Tiếng Việt"}
@@ -53,3 +62,44 @@ def choose(wanted: str | None, remembered: str | None, accept_language: str | No
         or from_accept_language(accept_language)
         or DEFAULT
     )
+
+
+# Where the middleware leaves the page's language for the app's locale selector.
+ENVIRON_KEY = "microcred.language"
+
+
+class LanguageMiddleware:
+    """WSGI middleware: pick each request's language and remember an explicit `?lang=` choice."""
+
+    def __init__(self, app: WSGIApp, *, secure_cookie: bool = False) -> None:
+        self.app = app
+        self.secure_cookie = secure_cookie
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Set environ[ENVIRON_KEY]; add the cookie when the visitor used the switch."""
+        query = parse_qs(environ.get("QUERY_STRING", ""), max_num_fields=20)
+        wanted = supported((query.get("lang") or [None])[0])
+        cookies = SimpleCookie()
+        try:
+            cookies.load(environ.get("HTTP_COOKIE", ""))
+        except CookieError:
+            pass  # a malformed Cookie header only loses the remembered language
+        remembered = cookies[COOKIE].value if COOKIE in cookies else None
+        chosen = choose(wanted, remembered, environ.get("HTTP_ACCEPT_LANGUAGE"))
+        environ[ENVIRON_KEY] = chosen
+
+        def respond(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
+            # Pages differ by language, so shared caches must key on what chose it.
+            headers.append(("Vary", "Accept-Language, Cookie"))
+            if wanted and wanted != remembered:
+                flags = "; Secure" if self.secure_cookie else ""
+                headers.append(
+                    (
+                        "Set-Cookie",
+                        f"{COOKIE}={wanted}; Max-Age={COOKIE_MAX_AGE}; Path=/; "
+                        f"SameSite=Lax; HttpOnly{flags}",
+                    )  # fmt: skip
+                )
+            return start_response(status, headers, *exc)
+
+        return self.app(environ, respond)

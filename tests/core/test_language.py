@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from microcred import language
@@ -42,3 +44,47 @@ def test_choice_order(
     wanted: str | None, remembered: str | None, header: str | None, expected: str
 ) -> None:
     assert language.choose(wanted, remembered, header) == expected
+
+
+def _call(query: str = "", cookie: str = "", accept: str = "") -> tuple[str, list[tuple[str, str]]]:
+    """Run the middleware around a WSGI app that reports the language it was given."""
+    seen: dict[str, Any] = {}
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        seen["language"] = environ[language.ENVIRON_KEY]
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b""]
+
+    headers: list[tuple[str, str]] = []
+    environ = {"QUERY_STRING": query, "HTTP_COOKIE": cookie, "HTTP_ACCEPT_LANGUAGE": accept}
+    language.LanguageMiddleware(app)(environ, lambda status, h, *exc: headers.extend(h))
+    return seen["language"], headers
+
+
+def test_the_switch_sets_a_cookie_and_wins() -> None:
+    chosen, headers = _call(query="lang=vi", cookie="lang=en", accept="en")
+    assert chosen == "vi"
+    cookie = [v for k, v in headers if k == "Set-Cookie"]
+    assert cookie and cookie[0].startswith("lang=vi;") and "HttpOnly" in cookie[0]
+    assert ("Vary", "Accept-Language, Cookie") in headers
+
+
+def test_remembered_choice_without_a_new_cookie() -> None:
+    chosen, headers = _call(cookie="session=x; lang=vi", accept="en-GB")
+    assert chosen == "vi"
+    assert not [v for k, v in headers if k == "Set-Cookie"]
+
+
+@pytest.mark.parametrize(
+    ("query", "cookie", "accept", "expected"),
+    [
+        ("lang=klingon", "", "vi", "vi"),  # an unknown switch value is ignored, not stored
+        ("", 'lang="\\x"; =;;', "vi", "vi"),  # a malformed Cookie header
+        ("lang=vi&lang=en", "", "", "vi"),
+        ("", "", "", "en"),
+    ],
+)
+def test_odd_requests(query: str, cookie: str, accept: str, expected: str) -> None:
+    chosen, headers = _call(query=query, cookie=cookie, accept=accept)
+    assert chosen == expected
+    assert all("klingon" not in v for _, v in headers)
