@@ -25,3 +25,5 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q -e '.[dev]'
   touch "$stamp"
 fi
+# The apps' Vietnamese (and any later) catalogs, built from the .po files in translations/.
+bash scripts/translations.sh compile

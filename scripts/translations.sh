@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Each app's message catalog: `extract` collects the strings of its code and pages and updates
+# translations/<app>/<lang>/LC_MESSAGES/messages.po; `compile` (run by setup.sh) builds the .mo
+# files the apps load. Shared pages (base.html, _error.html) go into every catalog.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYBABEL=${PYBABEL:-.venv/bin/pybabel}
+LANGS=(vi)
+declare -A SOURCES=(
+  [issuer]="issuer_stub templates/issuer"
+  [wallet]="wallet templates/wallet"
+  [verifier]="verifier templates/verifier"
+)
+case "${1:-compile}" in
+  extract)
+    for app in "${!SOURCES[@]}"; do
+      dir=translations/$app
+      mkdir -p "$dir"
+      # shellcheck disable=SC2086
+      "$PYBABEL" -q extract -F translations/babel.cfg --no-location --sort-output \
+        --project microcred -k _l -o "$dir/messages.pot" \
+        ${SOURCES[$app]} templates/base.html templates/_error.html
+      for lang in "${LANGS[@]}"; do
+        if [ -f "$dir/$lang/LC_MESSAGES/messages.po" ]; then
+          "$PYBABEL" -q update --no-fuzzy-matching -i "$dir/messages.pot" -d "$dir" -l "$lang"
+        else
+          "$PYBABEL" -q init -i "$dir/messages.pot" -d "$dir" -l "$lang"
+        fi
+      done
+    done ;;
+  compile)
+    for app in "${!SOURCES[@]}"; do
+      "$PYBABEL" -q compile -d "translations/$app"
+    done ;;
+  *) echo "usage: $0 [extract|compile]" >&2; exit 64 ;;
+esac
