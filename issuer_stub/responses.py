@@ -18,7 +18,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from microcred import http_policy, oid4vci
+from microcred import http_policy, language, oid4vci
 from microcred.errors import MicrocredError
 
 log = logging.getLogger(__name__)
@@ -179,7 +179,16 @@ def init_app(app: Flask) -> None:
     """Install CSRF protection, Babel, headers, caps and the error handlers."""
     csrf.init_app(app)
     app.json.sort_keys = False  # type: ignore[attr-defined]  # documents keep their order
-    Babel(app, locale_selector=lambda: "en")
+    # Pages in the visitor's language: the switch, then the cookie, then Accept-Language.
+    app.wsgi_app = language.LanguageMiddleware(  # type: ignore[method-assign]
+        app.wsgi_app, secure_cookie=str(app.config["BASE_URL"]).startswith("https://")
+    )
+    Babel(
+        app,
+        locale_selector=language.current,
+        default_translation_directories="../translations/issuer",
+    )
+    app.jinja_env.globals.update(language.TEMPLATE_GLOBALS)
     app.before_request(cap_body)
     app.after_request(add_headers)
     app.context_processor(context)

@@ -25,6 +25,7 @@ from flask_babel import Babel, gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
+from microcred import language
 from microcred.errors import MicrocredError
 from microcred.http_policy import HSTS, SECURITY_HEADERS, status_for
 from microcred.share import claim_label, wants_presentation
@@ -171,7 +172,16 @@ def init_app(app: Flask) -> None:
     """Install CSRF protection, Babel, headers, error handlers and the user loader."""
     app.before_request(_upload_limit)
     csrf.init_app(app)
-    Babel(app, locale_selector=lambda: "en")
+    # Pages in the visitor's language: the switch, then the cookie, then Accept-Language.
+    app.wsgi_app = language.LanguageMiddleware(  # type: ignore[method-assign]
+        app.wsgi_app, secure_cookie=str(app.config["BASE_URL"]).startswith("https://")
+    )
+    Babel(
+        app,
+        locale_selector=language.current,
+        default_translation_directories="../translations/wallet",
+    )
+    app.jinja_env.globals.update(language.TEMPLATE_GLOBALS)
     app.before_request(load_user)
     app.after_request(_headers)
     app.context_processor(_template_context)
