@@ -6,9 +6,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
+
+from microcred import language
 
 # Read once at startup: a missing key file is created (mode 600), never a constant in source.
 SECRET_KEY_FILE = "secret_key"
@@ -49,6 +51,21 @@ def _defaults(app: Flask) -> dict[str, Any]:
         "RESULT_LIFETIME": 3600,  # seconds a verification result page stays readable
         "PREFETCH_ON_START": True,
         "PREFETCH_IN_BACKGROUND": True,
+        # Staff sessions: a working day at most, an hour idle (SECURITY-CASES I06).
+        "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+        "SESSION_LIFETIME": 12 * 3600,
+        "SESSION_IDLE": 3600,
+        # argon2id cost of staff passwords (RFC 9106 second recommendation: 64 MiB, t=3).
+        "PASSWORD_TIME_COST": 3,
+        "PASSWORD_MEMORY_KIB": 65_536,
+        "PASSWORD_PARALLELISM": 4,
+        # When set, the VC-API and /api/vp/requests want `Authorization: Bearer <API_TOKEN>`.
+        "API_TOKEN": None,
+        "CLOCK": None,  # tests inject a clock; None is the real time
+        # Per client address and minute (SECURITY-CASES I11): verifications (scan form and
+        # VC-API without the API token) and camera frames (a camera sends about two a second).
+        "VERIFY_REQUESTS_PER_MINUTE": 120,
+        "FRAME_REQUESTS_PER_MINUTE": 240,
         "BABEL_DEFAULT_LOCALE": "en",
     }
 
@@ -80,17 +97,30 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["BASE_URL"] = str(app.config["BASE_URL"]).rstrip("/")
     if app.config["BASE_URL"].startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["SESSION_COOKIE_NAME"] = "__Host-verifier"  # host-only, https-only (I08)
 
-    from . import handlers, identity, pipeline, store
+    from . import auth, handlers, identity, pipeline, store, throttling
 
     store.init_app(app)
     identity.init_app(app)
+    auth.init_app(app)
+    throttling.init_app(app)
     pipeline.init_app(app)
     csrf = CSRFProtect(app)
-    Babel(app, locale_selector=lambda: request.accept_languages.best_match(["en"]) or "en")
+    # Pages in the visitor's language: the switch, then the cookie, then Accept-Language.
+    app.wsgi_app = language.LanguageMiddleware(  # type: ignore[method-assign]
+        app.wsgi_app, secure_cookie=str(app.config["BASE_URL"]).startswith("https://")
+    )
+    Babel(
+        app,
+        locale_selector=language.current,
+        default_translation_directories="../translations/verifier",
+    )
+    app.jinja_env.globals.update(language.TEMPLATE_GLOBALS)
     handlers.init_app(app)
 
-    from . import api, registry_views, views, vp_views  # noqa: F401 (they add routes to bp)
+    # The view modules add their routes to bp when imported.
+    from . import account_views, api, registry_views, views, vp_views  # noqa: F401
     from .blueprint import bp
 
     # Cross-site protocol endpoints carry their own protection (state, bearer tokens), not a

@@ -9,21 +9,28 @@
   and answers 201 with its `link`, `qr_text` and a `result_token`; `GET /api/vp/requests/<id>`
   with `Authorization: Bearer <result_token>` reads its status and report. The token is the
   request's owner secret (only its hash is stored): whoever created the request, and only they,
-  can read the answer (SECURITY-CASES F06). No account is needed for these endpoints.
+  can read the answer (SECURITY-CASES F06).
+
+No staff account is needed for these endpoints. A verifier reachable by more than its HR systems
+can set `API_TOKEN` (env `VERIFIER_API_TOKEN`, 32+ random characters): the first three
+endpoints then answer 401 unless the request carries `Authorization: Bearer <API_TOKEN>`.
+Reading a request's result keeps using its own result_token. Every endpoint is rate-limited
+per client address (429 with Retry-After, SECURITY-CASES I11).
 """
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
-from flask import abort, jsonify, request
+from flask import abort, current_app, jsonify, request
 
 from microcred import strictjson
 from microcred.errors import InputError
 from microcred.oid4vp import new_secret
 from microcred.verify import Policy
 
-from . import reports, store, vp_requests
+from . import reports, store, throttling, vp_requests
 from .blueprint import bp
 from .identity import identity
 from .owner import digest
@@ -32,6 +39,19 @@ from .pipeline import pipeline
 # A JSON body holds one credential or presentation (a few KB); refuse far bigger ones (A13).
 MAX_BODY_BYTES = 1_000_000
 STATUS_OF_VERDICT = {"VALID": 200, "UNVERIFIED": 422, "INVALID": 400}
+
+
+def _bearer() -> str:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def _check_api_token() -> None:
+    """Refuse (401) a request without the configured API token; limit those without one (429)."""
+    expected = current_app.config.get("API_TOKEN")
+    if expected and not hmac.compare_digest(_bearer().encode(), str(expected).encode()):
+        abort(401)
+    throttling.limit("verify", exempt=bool(expected))
 
 
 def _body() -> dict[str, Any]:
@@ -56,6 +76,7 @@ def _answer(report_json: dict[str, Any]) -> Any:
 @bp.post("/credentials/verify")
 def verify_credential() -> Any:
     """VC-API: verify a credential (no holder binding asked)."""
+    _check_api_token()
     value = _value(_body(), "verifiableCredential")
     report = pipeline().verify(value, Policy(), store.get_db())
     return _answer(reports.to_json(report))
@@ -78,6 +99,7 @@ def _presentation_policy(options: Any) -> Policy:
 @bp.post("/presentations/verify")
 def verify_presentation() -> Any:
     """VC-API: verify a presentation; with options.challenge/domain, holder binding is required."""
+    _check_api_token()
     body = _body()
     value = _value(body, "verifiablePresentation")
     policy = _presentation_policy(body.get("options"))
@@ -88,6 +110,7 @@ def verify_presentation() -> Any:
 @bp.post("/api/vp/requests")
 def create_vp_request() -> Any:
     """Create an OpenID4VP request; the result_token in the answer is the only key to its result."""
+    _check_api_token()
     body = _body()
     keys, issuer = body.get("claims", list(vp_requests.DEFAULT_KEYS)), body.get("issuer")
     if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
@@ -110,11 +133,11 @@ def create_vp_request() -> Any:
 @bp.get("/api/vp/requests/<request_id>")
 def read_vp_request(request_id: str) -> Any:
     """The status of a request and, once answered, its report (Bearer result_token)."""
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
+    token = _bearer()
+    if not token:
         abort(401)
     try:
-        row, report = vp_requests.read(store.get_db(), request_id, digest(token.strip()))
+        row, report = vp_requests.read(store.get_db(), request_id, digest(token))
     except KeyError:
         abort(404)
     return jsonify({"id": request_id, "status": vp_requests.status_of(row), "report": report})

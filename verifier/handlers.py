@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_babel import get_locale, gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -19,7 +19,14 @@ from microcred.errors import MicrocredError
 from microcred.http_policy import HSTS, SECURITY_HEADERS, status_for
 
 # Paths whose clients are programs (HR systems, wallets), not people.
-API_PREFIXES = ("/credentials/", "/presentations/", "/api/", "/vp/response/", "/vp/request/")
+API_PREFIXES = (
+    "/credentials/",
+    "/presentations/",
+    "/api/",
+    "/vp/response/",
+    "/vp/request/",
+    "/scan/frame",
+)
 
 
 def wants_json() -> bool:
@@ -69,7 +76,16 @@ def init_app(app: Flask) -> None:
         if status == 413:
             return error_response(413, "too_large", _("The upload is too large."))
         code = (error.name or "error").lower().replace(" ", "_")
-        return error_response(status, code, error.description or error.name, error.name)
+        answer = make_response(
+            error_response(status, code, error.description or error.name, error.name)
+        )
+        # Keep what tells a client how to recover: when to retry (429), how to authenticate.
+        for name, value in error.get_headers():
+            if name in ("Retry-After", "WWW-Authenticate"):
+                answer.headers[name] = value
+        if status == 401 and wants_json():
+            answer.headers.setdefault("WWW-Authenticate", 'Bearer realm="verifier"')
+        return answer
 
     @app.template_filter("datetime_iso")
     def datetime_iso(timestamp: float) -> str:

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from microcred.errors import FetchError, MicrocredError, TrustRegistryError
 from microcred.trust import MAX_REGISTRY_BYTES, TrustRegistry
 
-from . import store
+from . import auth, store
 from .blueprint import bp
 from .pipeline import pipeline, start_prefetch
 
@@ -25,12 +25,14 @@ def _page(error: str | None = None, form: dict[str, str] | None = None, status: 
 
 
 @bp.get("/registry")
+@auth.login_required
 def registry() -> Any:
     """The trusted issuers: an issuer not listed here is never shown as valid."""
     return _page()
 
 
 @bp.post("/registry/add")
+@auth.login_required
 def registry_add() -> Any:
     """Add one issuer by DID, validated like a registry file entry."""
     form = {name: request.form.get(name, "").strip() for name in FIELDS}
@@ -66,6 +68,7 @@ def _load_registry() -> tuple[TrustRegistry, str]:
 
 
 @bp.post("/registry/import")
+@auth.login_required
 def registry_import() -> Any:
     """Import a registry JSON file or URL (fetched through the guarded client)."""
     try:
@@ -84,6 +87,7 @@ def registry_import() -> Any:
 
 
 @bp.post("/registry/<int:issuer_id>/remove")
+@auth.login_required
 def registry_remove(issuer_id: int) -> Any:
     """Remove one entry."""
     if not store.remove_issuer(store.get_db(), issuer_id):

@@ -22,13 +22,13 @@ from microcred.http_policy import status_for
 from microcred.image import JPEG_MAGIC, PNG_MAGIC
 from microcred.oid4vp import new_secret
 
-from . import reports, store
+from . import auth, reports, store, throttling
 from .blueprint import bp
 from .identity import identity
 from .owner import session_owner
 from .pipeline import pipeline
 
-# A camera frame is small: refuse big bodies before decoding (the throttled fallback path).
+# A camera frame is small: refuse big bodies before decoding (and count frames per address).
 MAX_FRAME_BYTES = 2_000_000
 MAX_FRAME_PIXELS = 4_000_000
 SOURCES = frozenset({"camera", "paste"})
@@ -79,6 +79,7 @@ def _read_input() -> tuple[str, str]:
 @bp.post("/verify")
 def verify() -> Any:
     """Verify an upload or a pasted text, keep the result for this session, show it (303)."""
+    throttling.limit("verify")
     text = ""
     try:
         text, source = _read_input()
@@ -101,6 +102,7 @@ def verify() -> Any:
 @bp.post("/scan/frame")
 def scan_frame() -> Any:
     """Decode one camera frame (JPEG/PNG body) when the browser cannot: {"text": ... or null}."""
+    throttling.limit("frame")
     if (request.content_length or 0) > MAX_FRAME_BYTES:
         abort(413)  # refused before the body is read
     data = request.get_data(cache=False)
@@ -144,6 +146,7 @@ def result_json(result_id: str) -> Any:
 
 
 @bp.get("/history")
+@auth.login_required
 def history() -> Any:
     """Past verifications (time, title, issuer, verdict), searchable."""
     search = request.args.get("q", "")[:100]
@@ -159,6 +162,7 @@ def history() -> Any:
 
 
 @bp.route("/settings", methods=["GET", "POST"])
+@auth.login_required
 def settings() -> Any:
     """The retention period of the history."""
     db = store.get_db()

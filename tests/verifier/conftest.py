@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from verifier_world import Institution, Site, make_app
+from verifier_world import Institution, Site, make_app, signed_in
 
 
 @pytest.fixture
@@ -20,6 +20,12 @@ def app(tmp_path: Path) -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def staff(app: Flask) -> FlaskClient:
+    """A client signed in as a staff member, for the registry, settings and history."""
+    return signed_in(app)
 
 
 @pytest.fixture

@@ -19,8 +19,8 @@ PAGES = ["/", "/ask", "/history", "/registry", "/settings"]
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_pages_render_with_security_headers(client: FlaskClient, path: str) -> None:
-    response = client.get(path)
+def test_pages_render_with_security_headers(staff: FlaskClient, path: str) -> None:
+    response = staff.get(path)
     assert response.status_code == 200
     assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
     assert response.headers["X-Frame-Options"] == "DENY"
@@ -108,7 +108,7 @@ def test_no_token_is_stored(app: Flask, client: FlaskClient, institution: Instit
     assert "student-2026-0042" not in dump and "8.5" not in dump
 
 
-def test_history_search_and_retention(app: Flask, client: FlaskClient) -> None:
+def test_history_search_and_retention(app: Flask, staff: FlaskClient) -> None:
     db = store.connect(app.config["DATABASE"])
     for title, age_days in (("Old course", 40), ("Data course", 1), ("Other", 2)):
         db.execute(
@@ -116,35 +116,33 @@ def test_history_search_and_retention(app: Flask, client: FlaskClient) -> None:
             " VALUES (?, ?, 'VALID', 'api')",
             [time.time() - age_days * 86_400, title],
         )
-    page = client.get("/history?q=course").get_data(as_text=True)
+    page = staff.get("/history?q=course").get_data(as_text=True)
     assert "Data course" in page and "Other" not in page and "Old course" not in page
-    assert (
-        client.get("/history?q=%25").status_code == 200
-    )  # a literal % is searched, not a wildcard
+    assert staff.get("/history?q=%25").status_code == 200  # a literal % is searched, not a wildcard
     assert store.cleanup(db)["history"] == 1
-    response = client.post("/settings", data={"retention_days": "1"})
+    response = staff.post("/settings", data={"retention_days": "1"})
     assert response.status_code == 303
     assert [e["title"] for e in store.history(db)] == []
     assert store.retention_days(db) == 1
 
 
 @pytest.mark.parametrize("value", ["0", "-3", "abc", "99999", ""])
-def test_settings_refuse_bad_retention(app: Flask, client: FlaskClient, value: str) -> None:
-    response = client.post("/settings", data={"retention_days": value})
+def test_settings_refuse_bad_retention(app: Flask, staff: FlaskClient, value: str) -> None:
+    response = staff.post("/settings", data={"retention_days": value})
     assert response.status_code == 422
     assert b"field-error" in response.data
     assert store.retention_days(store.connect(app.config["DATABASE"])) == 30
 
 
-def test_registry_add_and_remove(app: Flask, client: FlaskClient) -> None:
+def test_registry_add_and_remove(app: Flask, staff: FlaskClient) -> None:
     form = {"did": "did:web:uni.example", "name": "Uni", "country": "vn", "accreditingBody": "MOET",
             "validFrom": "2025-01-01", "validUntil": ""}  # fmt: skip
-    assert client.post("/registry/add", data=form).status_code == 303
-    page = client.get("/registry").get_data(as_text=True)
+    assert staff.post("/registry/add", data=form).status_code == 303
+    page = staff.get("/registry").get_data(as_text=True)
     assert "did:web:uni.example" in page and "2025-01-01" in page
     issuer_id = store.list_issuers(store.connect(app.config["DATABASE"]))[0]["id"]
-    assert client.post(f"/registry/{issuer_id}/remove").status_code == 303
-    assert client.post(f"/registry/{issuer_id}/remove").status_code == 404
+    assert staff.post(f"/registry/{issuer_id}/remove").status_code == 303
+    assert staff.post(f"/registry/{issuer_id}/remove").status_code == 404
     assert table_counts(app)["issuers"] == 0
 
 
@@ -162,10 +160,10 @@ def test_registry_add_and_remove(app: Flask, client: FlaskClient) -> None:
     ],
 )
 def test_registry_add_validation(
-    app: Flask, client: FlaskClient, change: dict[str, str], message: str
+    app: Flask, staff: FlaskClient, change: dict[str, str], message: str
 ) -> None:
     form = {"did": "did:web:uni.example", "name": "Uni", "country": "VN", "accreditingBody": "MOET"}
-    response = client.post("/registry/add", data={**form, **change})
+    response = staff.post("/registry/add", data={**form, **change})
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert table_counts(app)["issuers"] == 0
@@ -181,17 +179,17 @@ REGISTRY = {
 
 
 def test_registry_import_file_then_url_replaces_by_source(
-    app: Flask, client: FlaskClient, live_server: Any
+    app: Flask, staff: FlaskClient, live_server: Any
 ) -> None:
     upload = (io.BytesIO(strictjson.dumps(REGISTRY).encode()), "registry.json")
-    assert client.post("/registry/import", data={"file": upload}).status_code == 303
+    assert staff.post("/registry/import", data={"file": upload}).status_code == 303
     again = (io.BytesIO(strictjson.dumps(REGISTRY).encode()), "registry.json")
-    assert client.post("/registry/import", data={"file": again}).status_code == 303
+    assert staff.post("/registry/import", data={"file": again}).status_code == 303
     assert table_counts(app)["issuers"] == 2  # the same file again: no duplicates
     site = Site()
     site.put_json("/registry.json", {"name": "R", "issuers": REGISTRY["issuers"][:1]})
     url = live_server(site).url + "/registry.json"
-    assert client.post("/registry/import", data={"url": url}).status_code == 303
+    assert staff.post("/registry/import", data={"url": url}).status_code == 303
     dids = sorted(row["did"] for row in store.list_issuers(store.connect(app.config["DATABASE"])))
     assert dids == ["did:web:a.example", "did:web:a.example", "did:web:b.example"]
 
@@ -214,9 +212,9 @@ def test_registry_import_file_then_url_replaces_by_source(
     ],
 )
 def test_registry_import_refuses_bad_input(
-    app: Flask, client: FlaskClient, data: dict[str, Any], status: int
+    app: Flask, staff: FlaskClient, data: dict[str, Any], status: int
 ) -> None:
-    response = client.post("/registry/import", data=data)
+    response = staff.post("/registry/import", data=data)
     assert response.status_code == status
     assert table_counts(app)["issuers"] == 0
 
@@ -375,3 +373,48 @@ def blank_png() -> bytes:
     out = io.BytesIO()
     Image.new("L", (64, 48), 255).save(out, format="PNG")
     return out.getvalue()
+
+
+def test_verifications_are_limited_per_address(tmp_path: Any, institution: Institution) -> None:
+    app = make_app(tmp_path, VERIFY_REQUESTS_PER_MINUTE=3)
+    client = app.test_client()
+    body = {"verifiableCredential": institution.vc_jwt()}
+    for _ in range(2):
+        assert client.post("/credentials/verify", json=body).status_code == 422
+    assert verify_text(client, institution.vc_jwt()).status_code == 303  # the page counts too
+    before = table_counts(app)
+    for refused in (
+        client.post("/credentials/verify", json=body),
+        client.post("/presentations/verify", json={"verifiablePresentation": "a.b.c~"}),
+        client.post("/api/vp/requests", json={"claims": ["title"]}),
+        verify_text(client, institution.vc_jwt()),
+    ):
+        assert refused.status_code == 429
+        assert 0 < int(refused.headers["Retry-After"]) <= 60
+    assert client.post("/credentials/verify", json=body).json["error"] == "too_many_requests"
+    assert table_counts(app) == before  # refused before any work or write
+    elsewhere = {"REMOTE_ADDR": "192.0.2.7"}
+    other = client.post("/credentials/verify", json=body, environ_base=elsewhere)
+    assert other.status_code == 422
+
+
+def test_the_api_token_lifts_the_limit(tmp_path: Any, institution: Institution) -> None:
+    app = make_app(tmp_path, VERIFY_REQUESTS_PER_MINUTE=1, API_TOKEN="t" * 32)
+    client = app.test_client()
+    body = {"verifiableCredential": institution.vc_jwt()}
+    for _ in range(3):
+        answer = client.post(
+            "/credentials/verify", json=body, headers={"Authorization": "Bearer " + "t" * 32}
+        )
+        assert answer.status_code == 422
+    assert verify_text(client, institution.vc_jwt()).status_code == 303
+    assert verify_text(client, institution.vc_jwt()).status_code == 429  # pages stay limited
+
+
+def test_camera_frames_are_limited_per_address(tmp_path: Any) -> None:
+    app = make_app(tmp_path, FRAME_REQUESTS_PER_MINUTE=2)
+    client = app.test_client()
+    for _ in range(2):
+        assert client.post("/scan/frame", data=blank_png()).json == {"text": None}
+    refused = client.post("/scan/frame", data=blank_png())
+    assert refused.status_code == 429 and refused.is_json and "Retry-After" in refused.headers

@@ -19,7 +19,16 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from verifier_world import HOLDER, Institution, bearer, bound, make_app, table_counts, trust
+from verifier_world import (
+    HOLDER,
+    Institution,
+    bearer,
+    bound,
+    make_app,
+    signed_in,
+    table_counts,
+    trust,
+)
 
 from microcred import base64url, issuance, jose, qr, strictjson
 from microcred.demo import DEMO_AWARD, DEMO_COURSE
@@ -299,5 +308,5 @@ def test_html_in_credential_fields_is_shown_as_text(
     assert "verdict-valid" in html
     assert XSS_TITLE not in html and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
     assert "<img src=x" not in html and "&lt;img src=x onerror=" in html
-    history = client.get("/history").get_data(as_text=True)
+    history = signed_in(app).get("/history").get_data(as_text=True)
     assert XSS_TITLE not in history and "&lt;script&gt;" in history

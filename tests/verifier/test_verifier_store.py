@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
-from verifier_world import Institution, bearer, make_app, trust
+from verifier_world import Institution, bearer, make_app, signed_in, trust
 
+from microcred import strictjson
 from microcred.report import Report
 from verifier import reports, store
 
@@ -62,7 +65,7 @@ def test_a_registry_change_reaches_every_process(tmp_path: Path, institution: In
     trust(first, institution)
     assert verdict() == "VALID"
     issuer_id = store.list_issuers(store.connect(first.config["DATABASE"]))[0]["id"]
-    first.test_client().post(f"/registry/{issuer_id}/remove")
+    assert signed_in(first).post(f"/registry/{issuer_id}/remove").status_code == 303
     assert verdict() == "UNVERIFIED"
 
 
@@ -76,6 +79,58 @@ def test_retention_is_enforced_on_every_write(app: Flask) -> None:
     store.record(db, {"title": "new", "verdict": "VALID", "source": "api"})
     assert [e["title"] for e in store.history(db)] == ["new"]
     assert db.execute("SELECT count(*) FROM history").fetchone()[0] == 1
+
+
+def old_answered_request(db: Any, request_id: str, *, age: float, name: str) -> None:
+    """An answered request whose result (holding a disclosed name) is `age` seconds old."""
+    created = time.time() - age
+    report = {"verdict": "VALID", "certificate": {"family_name": name}}
+    db.execute(
+        "INSERT INTO results VALUES (?, 'o', ?, ?, 'openid4vp', ?)",
+        [request_id, created, created + 3600, strictjson.dumps(report)],
+    )
+    db.execute(
+        "INSERT INTO vp_requests (id, owner, state, nonce, request_jwt, query, created_at,"
+        " expires_at, status, result_id) VALUES (?, 'o', 's', 'n', 'j', '{}', ?, ?, 'answered', ?)",
+        [request_id, created, created + 600, request_id],
+    )
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        pytest.param(
+            lambda db: store.record(db, {"verdict": "VALID", "source": "api"}), id="record"
+        ),
+        pytest.param(lambda db: pending_request(db, "new"), id="new-request"),
+        pytest.param(
+            lambda db: store.save_result(
+                db,
+                result_id="new",
+                owner="o",
+                report={"verdict": "VALID"},
+                summary={"verdict": "VALID", "source": "paste"},
+                lifetime=3600,
+            ),
+            id="new-result",
+        ),  # fmt: skip
+    ],
+)
+def test_every_write_purges_expired_results_and_old_requests(
+    app: Flask, write: Callable[[Any], None]
+) -> None:
+    db = store.connect(app.config["DATABASE"])
+    old_answered_request(db, "expired", age=3601, name="Expiredname")
+    old_answered_request(db, "stale", age=store.REQUEST_GRACE + 601, name="Stalename")
+    old_answered_request(db, "fresh", age=60, name="Freshname")
+    write(db)
+    results = [row[0] for row in db.execute("SELECT id FROM results ORDER BY id")]
+    requests = [row[0] for row in db.execute("SELECT id FROM vp_requests ORDER BY id")]
+    assert "expired" not in results and "stale" not in results and "fresh" in results
+    # An expired request is kept a day so its owner reads "expired", but without its result.
+    assert "expired" in requests and "stale" not in requests and "fresh" in requests
+    dump = "\n".join(db.conn.iterdump())
+    assert "Expiredname" not in dump and "Stalename" not in dump and "Freshname" in dump
 
 
 def test_a_failed_request_leaves_no_open_transaction(app: Flask) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask.testing import FlaskClient
 
 from microcred import data_integrity, did, issuance, sdjwt, strictjson
 from microcred.demo import DEMO_AWARD, DEMO_COURSE
@@ -27,7 +28,7 @@ from microcred.status_list import Bitstring
 from microcred.status_list_credential import status_list_credential
 from microcred.token_status_list import TokenStatusList, sign_status_list_token
 from microcred.trust import TrustRegistry
-from verifier import create_app, store
+from verifier import auth, create_app, store
 
 LIST_SIZE = 131_072
 HOLDER = PrivateKey.from_ed25519_seed(bytes(range(32)))
@@ -195,6 +196,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# Cheap argon2 parameters for tests; production uses the app's defaults.
+FAST_HASH = {"PASSWORD_TIME_COST": 1, "PASSWORD_MEMORY_KIB": 1024, "PASSWORD_PARALLELISM": 1}
+STAFF_USER, STAFF_PASSWORD = "hr.officer", "a long staff passphrase"
+
+
 def make_app(tmp_path: Path, **config: Any) -> Flask:
     """A verifier app with its own database and instance folder, for the demo's loopback world."""
     settings = {
@@ -207,9 +213,29 @@ def make_app(tmp_path: Path, **config: Any) -> Flask:
         "PREFETCH_ON_START": False,
         "PREFETCH_IN_BACKGROUND": False,
         "SECRET_KEY": "test-secret-key-not-for-production-0123456789",
+        **FAST_HASH,
         **config,
     }
     return create_app(settings)
+
+
+def add_staff(app: Flask, username: str = STAFF_USER, password: str = STAFF_PASSWORD) -> None:
+    """Create a staff account (as `flask create-staff` does)."""
+    db = store.connect(app.config["DATABASE"])
+    try:
+        with app.app_context():
+            auth.save_staff(db, username, "HR officer", password)
+    finally:
+        db.conn.close()
+
+
+def signed_in(app: Flask) -> FlaskClient:
+    """A test client signed in as a staff member (the account is created if needed)."""
+    add_staff(app)
+    client = app.test_client()
+    answer = client.post("/sign-in", data={"username": STAFF_USER, "password": STAFF_PASSWORD})
+    assert answer.status_code == 303, answer.status_code
+    return client
 
 
 def trust(app: Flask, inst: Institution, **period: str) -> None:
@@ -228,7 +254,16 @@ def table_counts(app: Flask) -> dict[str, int]:
     """Rows per table, to assert that bad input changed nothing."""
     db = store.connect(app.config["DATABASE"])
     try:
-        tables = ("results", "history", "issuers", "vp_requests")
+        tables = ("results", "history", "issuers", "vp_requests", "staff", "sessions")
         return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+    finally:
+        db.conn.close()
+
+
+def snapshot(app: Flask) -> list[str]:
+    """Every row of the database as SQL, to assert that a refused action changed nothing."""
+    db = store.connect(app.config["DATABASE"])
+    try:
+        return list(db.conn.iterdump())
     finally:
         db.conn.close()

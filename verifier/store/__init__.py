@@ -19,46 +19,18 @@ from typing import Any
 import click
 from flask import Flask, current_app
 from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
 
 from microcred import strictjson
 from microcred.trust import TrustedIssuer
 
-migrations = Migrations("verifier")
-DEFAULT_RETENTION_DAYS = 30
+from .schema import migrations
+
 # Seconds a writer waits for another process's transaction before giving up (J03).
 BUSY_TIMEOUT = 5.0
-# Answered or expired OpenID4VP requests are kept this long, then removed by cleanup.
+# Answered or expired OpenID4VP requests are kept this long (an owner still sees "expired").
 REQUEST_GRACE = 86_400
 HISTORY_PAGE = 200
 DAY = 86_400
-
-
-@migrations()
-def m001_initial(db: Database) -> None:
-    db.execute(
-        "CREATE TABLE results (id TEXT PRIMARY KEY, owner TEXT NOT NULL, created_at REAL NOT NULL,"
-        " expires_at REAL NOT NULL, source TEXT NOT NULL, report TEXT NOT NULL)"
-    )
-    db.execute(
-        "CREATE TABLE history (id INTEGER PRIMARY KEY, created_at REAL NOT NULL, title TEXT,"
-        " issuer TEXT, issuer_did TEXT, verdict TEXT NOT NULL, reason TEXT, source TEXT NOT NULL)"
-    )
-    db.execute("CREATE INDEX history_created ON history (created_at)")
-    db.execute(
-        "CREATE TABLE issuers (id INTEGER PRIMARY KEY, did TEXT NOT NULL, name TEXT NOT NULL,"
-        " country TEXT NOT NULL, accrediting_body TEXT NOT NULL, valid_from TEXT,"
-        " valid_until TEXT, source TEXT NOT NULL, added_at REAL NOT NULL, UNIQUE (did, source))"
-    )
-    db.execute(
-        "CREATE TABLE vp_requests (id TEXT PRIMARY KEY, owner TEXT NOT NULL, state TEXT NOT NULL,"
-        " nonce TEXT NOT NULL, request_jwt TEXT NOT NULL, query TEXT NOT NULL, issuer TEXT,"
-        " created_at REAL NOT NULL, expires_at REAL NOT NULL, status TEXT NOT NULL,"
-        " response_code TEXT, result_id TEXT REFERENCES results (id) ON DELETE SET NULL)"
-    )
-    db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-    db.execute("INSERT INTO settings VALUES ('registry_version', '0')")
-    db.execute("INSERT INTO settings VALUES ('retention_days', ?)", [str(DEFAULT_RETENTION_DAYS)])
 
 
 def connect(path: str, *, setup: bool = False) -> Database:
@@ -165,9 +137,23 @@ def _add_history(db: Database, now: float, summary: dict[str, Any]) -> None:
         [now, summary.get("title"), summary.get("issuer"), summary.get("issuer_did"),
          summary["verdict"], summary.get("reason"), summary["source"]],
     )  # fmt: skip
-    # Retention is enforced on every write, so no old entry outlives a verification (issue 5).
-    days = retention_days(db)
-    db.execute("DELETE FROM history WHERE created_at < ?", [now - days * DAY])
+    _purge(db, now)
+
+
+def _purge(db: Database, now: float) -> dict[str, int]:
+    """Delete history past retention, expired results and long-finished requests.
+
+    Run inside every write, so nothing a learner disclosed outlives its lifetime by more than
+    the time to the next verification (issue 5, SECURITY-CASES I16), with no command to run.
+    """
+    cutoff = now - retention_days(db) * DAY
+    return {
+        "history": db.execute("DELETE FROM history WHERE created_at < ?", [cutoff]).rowcount,
+        "requests": db.execute(
+            "DELETE FROM vp_requests WHERE expires_at < ?", [now - REQUEST_GRACE]
+        ).rowcount,
+        "results": db.execute("DELETE FROM results WHERE expires_at <= ?", [now]).rowcount,
+    }
 
 
 def record(db: Database, summary: dict[str, Any]) -> None:
@@ -217,18 +203,9 @@ def history(db: Database, search: str = "") -> list[dict[str, Any]]:
 
 
 def cleanup(db: Database, now: float | None = None) -> dict[str, int]:
-    """Delete history past retention, expired results and long-finished requests."""
-    now = time.time() if now is None else now
+    """Purge now what every write purges anyway (for `flask cleanup` and the background loop)."""
     with write(db):
-        cutoff = now - retention_days(db) * DAY
-        counts = {
-            "history": db.execute("DELETE FROM history WHERE created_at < ?", [cutoff]).rowcount,
-            "requests": db.execute(
-                "DELETE FROM vp_requests WHERE expires_at < ?", [now - REQUEST_GRACE]
-            ).rowcount,
-            "results": db.execute("DELETE FROM results WHERE expires_at < ?", [now]).rowcount,
-        }
-    return counts
+        return _purge(db, time.time() if now is None else now)
 
 
 # --- trust registry -------------------------------------------------------------------------
@@ -305,6 +282,7 @@ def registry_entries(db: Database) -> list[tuple[TrustedIssuer, str]]:
 def create_vp_request(db: Database, row: dict[str, Any]) -> None:
     """Store a new pending request (its secrets stay server-side; the owner is a hash)."""
     with write(db):
+        _purge(db, time.time())
         db.execute(
             "INSERT INTO vp_requests (id, owner, state, nonce, request_jwt, query, issuer,"
             " created_at, expires_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",

@@ -1,0 +1,41 @@
+"""Per-address request limits for the work anyone can ask of the verifier (SECURITY-CASES I11).
+
+Verifying (scan form and VC-API) costs signatures, canonicalization and possibly fetches;
+decoding a camera frame costs image work. Each gets a sliding one-minute window per client
+address, per process. An HR system presenting the configured API token is not limited.
+"""
+
+from __future__ import annotations
+
+import math
+
+from flask import Flask, current_app, request
+from werkzeug.exceptions import TooManyRequests
+
+from microcred.rate_limit import RateLimit
+
+WINDOW = 60.0
+# Config key of each limit, in requests per address per minute.
+LIMITS = {"frame": "FRAME_REQUESTS_PER_MINUTE", "verify": "VERIFY_REQUESTS_PER_MINUTE"}
+
+
+def init_app(app: Flask) -> None:
+    """Create this process's limiters from the configuration."""
+    app.extensions["verifier.limits"] = {
+        name: RateLimit(int(app.config[key]), WINDOW) for name, key in LIMITS.items()
+    }
+
+
+def limit(name: str, *, exempt: bool = False) -> None:
+    """Count one request of this kind from the client's address; 429 once over the limit."""
+    if exempt:
+        return
+    limiter: RateLimit = current_app.extensions["verifier.limits"][name]
+    address = request.remote_addr or "-"
+    wait = limiter.retry_after(address)
+    if wait > 0:
+        raise TooManyRequests(
+            "Too many requests from your address. Wait a minute and try again.",
+            retry_after=math.ceil(wait),
+        )
+    limiter.hit(address)
