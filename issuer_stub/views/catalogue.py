@@ -38,7 +38,7 @@ def _render(form: CourseForm, course: dict[str, Any] | None, status: int = 200) 
         form=form,
         course=course,
         participation_forms=PARTICIPATION_FORMS,
-        languages=LANGUAGES,
+        course_languages=LANGUAGES,
     )
     return page, status
 
