@@ -99,12 +99,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["SESSION_COOKIE_NAME"] = "__Host-verifier"  # host-only, https-only (I08)
 
-    from . import auth, handlers, identity, pipeline, store, throttling
+    from . import auth, demo, handlers, identity, pipeline, store, throttling
 
     store.init_app(app)
     identity.init_app(app)
     auth.init_app(app)
     throttling.init_app(app)
+    demo.init_app(app)
     pipeline.init_app(app)
     csrf = CSRFProtect(app)
     # Pages in the visitor's language: the switch, then the cookie, then Accept-Language.

@@ -75,7 +75,8 @@ def password_problem(password: str, username: str) -> str | None:
         return f"use at least {MIN_PASSWORD} characters"
     if len(password) > MAX_PASSWORD:
         return f"use at most {MAX_PASSWORD} characters"
-    if username and username.lower() in password.lower():
+    # A short name (e.g. "hr") is in many good passwords by chance; a longer one is a weakness.
+    if len(username) >= 4 and username.lower() in password.lower():
         return "do not include the user name"
     return None
 

@@ -179,6 +179,8 @@ def test_create_staff_command(app: Flask) -> None:
     runner = app.test_cli_runner()
     short = runner.invoke(args=["create-staff", "--username", "lan", "--password", "short"])
     assert short.exit_code != 0 and "at least 10 characters" in short.output
+    named = ["create-staff", "--username", "lan.nguyen", "--password", "LAN.NGUYEN-2026"]
+    assert "do not include the user name" in runner.invoke(args=named).output
     made = runner.invoke(
         args=["create-staff", "--username", "lan", "--name", "Lan", "--password", "x" * 12]
     )
@@ -223,3 +225,26 @@ def test_api_token_when_configured(tmp_path: Path, institution: Institution) -> 
     created = client.post("/api/vp/requests", json={"claims": ["title"]}, headers=token).json
     result = {"Authorization": f"Bearer {created['result_token']}"}
     assert client.get(f"/api/vp/requests/{created['id']}", headers=result).status_code == 200
+
+
+def test_seed_demo_command(app: Flask, institution: Institution, tmp_path: Path) -> None:
+    registry = tmp_path / "registry.json"
+    entry = {"did": institution.did, "name": "Trường Đại học", "country": "VN",
+             "accreditingBody": "Bộ Giáo dục"}  # fmt: skip
+    registry.write_text(strictjson.dumps({"name": "demo", "issuers": [entry]}), "utf-8")
+    runner = app.test_cli_runner()
+    args = ["seed-demo", "--registry", str(registry), "--staff", "hr", "--password", "demo-hr-2026"]
+    for _ in range(2):  # idempotent
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0 and "Trusted 1 issuer(s)" in result.output, result.output
+    rows = store.list_issuers(store.connect(app.config["DATABASE"]))
+    assert [(r["did"], r["name"], r["source"]) for r in rows] == [
+        (institution.did, "Trường Đại học", "demo")
+    ]
+    form = {"username": "hr", "password": "demo-hr-2026"}
+    assert app.test_client().post("/sign-in", data=form).status_code == 303
+    registry.write_text('{"name": "x", "issuers": [{"did": "nope"}]}')
+    refused = runner.invoke(args=args)
+    assert refused.exit_code != 0 and "Error" in refused.output
+    weak = runner.invoke(args=[*args[:-1], "short"])
+    assert weak.exit_code != 0
