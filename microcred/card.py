@@ -4,6 +4,10 @@ Credentials reach a card only after the verification pipeline accepted them at r
 import); reading them back for display therefore parses without checking signatures again, and
 the "check status now" action runs the full pipeline. A card shows the richest format it holds:
 the SD-JWT VC (the holder has every Disclosure), else Open Badges 3.0, else the VC-JWT.
+
+A credential that has since expired or been revoked is still the learner's own record: it is
+kept (on import) and shown with its verdict. `genuine_but_lapsed` tells such a credential from
+a forged one, whose signature fails (SECURITY-CASES J07: import re-verifies signature and status).
 """
 
 from __future__ import annotations
@@ -15,20 +19,27 @@ from typing import Any
 
 from . import jose, sdjwt, strictjson
 from .certificate import Certificate, obj, objs, text
-from .credential import LDP_VC, SD_JWT_VC, VC_JWT
+from .credential import LDP_VC, SD_JWT_VC, VC_JWT, verify_credential
+from .did import DIDResolver
 from .disclosure import process
-from .errors import CredentialError, InputError
+from .errors import CredentialError, InputError, MicrocredError
 from .model import certificate_from_open_badge, certificate_from_sdjwt, certificate_from_vcdm11
+from .report import Report
+from .vcdm11 import parse_datetime
+from .verify import Policy
 
 __all__ = [
     "DISPLAY_ORDER",
     "FORMAT_LABELS",
+    "LAPSED_REASONS",
     "HeldCredential",
     "credential_digest",
     "credential_text",
     "display_credential",
+    "genuine_but_lapsed",
     "read_held",
     "same_achievement",
+    "valid_from",
 ]
 
 # Which format a card reads its certificate from, richest first.
@@ -38,6 +49,9 @@ FORMAT_LABELS = {
     LDP_VC: "Open Badges 3.0 (Data Integrity)",
     VC_JWT: "VC-JWT (VC Data Model 1.1)",
 }
+# Reasons of an INVALID verdict that time alone gives a genuine credential.
+LAPSED_REASONS = frozenset({"expired", "not_yet_valid", "revoked", "suspended"})
+_STATUS_REASONS = frozenset({"revoked", "suspended"})
 
 
 @dataclass(frozen=True)
@@ -134,3 +148,64 @@ def same_achievement(first: HeldCredential, second: HeldCredential) -> bool:
         and a.title == b.title
         and a.date_of_issuance == b.date_of_issuance
     )
+
+
+def _jwt_starts(payload: dict[str, Any]) -> list[float]:
+    moments = (jose.numeric_date(payload, name) for name in ("iat", "nbf"))
+    return [moment for moment in moments if moment is not None]
+
+
+def _ldp_starts(document: dict[str, Any]) -> list[float]:
+    starts = [
+        parse_datetime(document[name], name)
+        for name in ("validFrom", "issuanceDate")
+        if name in document
+    ]
+    proofs = document.get("proof")
+    for proof in proofs if isinstance(proofs, list) else [proofs]:
+        if isinstance(proof, dict) and "created" in proof:
+            starts.append(parse_datetime(proof["created"], "created"))
+    return starts
+
+
+def valid_from(kind: str, credential: str | dict[str, Any]) -> float | None:
+    """The latest start of validity a credential states (iat, nbf, validFrom, proof created).
+
+    None when it states none or the dates cannot be read.
+    """
+    try:
+        if kind == SD_JWT_VC and isinstance(credential, str):
+            starts = _jwt_starts(sdjwt.parse(credential).jws.payload)
+        elif kind == VC_JWT and isinstance(credential, str):
+            starts = _jwt_starts(jose.parse(credential).payload)
+        elif kind == LDP_VC and isinstance(credential, dict):
+            starts = _ldp_starts(credential)
+        else:
+            return None
+    except MicrocredError:
+        return None
+    return max(starts) if starts else None
+
+
+def genuine_but_lapsed(
+    kind: str, credential: str | dict[str, Any], report: Report, resolver: DIDResolver
+) -> bool:
+    """Whether an INVALID credential is the issuer's own, only expired, not yet valid or revoked.
+
+    Status lists are asked only after the signature passed, so a revoked or suspended one is
+    genuine when its report says so. An expired one is verified again as of its own start of
+    validity: a Data Integrity proof's `expires` is read before its signature, so the first
+    report alone cannot tell a forged expired credential from a genuine one.
+    """
+    if report.verdict != "INVALID" or report.reason not in LAPSED_REASONS:
+        return False
+    if report.reason in _STATUS_REASONS:
+        return report.check("signature").state == "passed"
+    moment = valid_from(kind, credential)
+    if moment is None:
+        return False
+    try:
+        verify_credential(credential, kind, resolver, Policy(now=moment))
+    except MicrocredError:
+        return False
+    return True

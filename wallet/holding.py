@@ -16,7 +16,9 @@ from microcred.card import (
     credential_digest,
     credential_text,
     display_credential,
+    genuine_but_lapsed,
     read_held,
+    same_achievement,
 )
 from microcred.certificate import Certificate
 from microcred.credential import LDP_VC
@@ -62,6 +64,14 @@ def worst(verdicts: Sequence[str]) -> str:
     return min(verdicts, key=lambda v: _VERDICT_RANK.get(v, 0)) if verdicts else "UNVERIFIED"
 
 
+def card_verdict(reports: Sequence[Report]) -> tuple[str, str]:
+    """A card's verdict (the worst of its formats) and the reason code that decided it."""
+    if not reports:
+        return "UNVERIFIED", ""
+    decisive = min(reports, key=lambda r: _VERDICT_RANK.get(r.verdict, 0))
+    return decisive.verdict, decisive.reason
+
+
 def _bound_to(held: HeldCredential, holder: HolderIdentity | None) -> bool:
     if holder is None:
         return True
@@ -71,36 +81,96 @@ def _bound_to(held: HeldCredential, holder: HolderIdentity | None) -> bool:
     return held.holder_did in (holder.did, did_key(holder.key.public_key))
 
 
-def check_received(items: Sequence[Received], holder: HolderIdentity | None) -> list[Checked]:
-    """Verify each credential with the core pipeline; refuse the lot if any is not acceptable.
+def _label(item: Received) -> str:
+    return FORMAT_LABELS.get(item.format, item.format)
+
+
+def _refused(item: Received, report: Report) -> CredentialError:
+    try:
+        title = read_held(item.format, item.credential).certificate.title
+    except MicrocredError:
+        title = None
+    # Named, so the learner can tell which credential it was; the title is quoted as text only.
+    named = f"“{title[:80]}”" if title else _("untitled")
+    return CredentialError(
+        _(
+            "The %(format)s credential %(title)s failed verification (%(reason)s); "
+            "nothing was kept.",
+            format=_label(item),
+            title=named,
+            reason=report.reason or "invalid",
+        ),
+        code=f"received_{report.reason or 'invalid'}",
+    )
+
+
+def _acceptable(item: Received, report: Report, keep_lapsed: bool) -> bool:
+    if report.verdict != "INVALID":
+        return True
+    resolver = get_outside().resolver
+    return keep_lapsed and genuine_but_lapsed(item.format, item.credential, report, resolver)
+
+
+def _check_one(
+    item: Received, report: Report, holder: HolderIdentity | None, issuer: str | None
+) -> HeldCredential:
+    if report.format != item.format:
+        raise CredentialError(
+            _("A credential is not in the format it was announced in; nothing was kept."),
+            code="format_mismatch",
+        )
+    held = read_held(item.format, item.credential)
+    if not _bound_to(held, holder):
+        raise CredentialError(
+            _("The issuer bound a credential to another key; nothing was kept."),
+            code="holder_binding_mismatch",
+        )
+    if issuer is not None and held.issuer != issuer:
+        raise CredentialError(
+            _(
+                "The %(format)s credential was issued by %(found)s, not by the institution that "
+                "made the offer (%(expected)s); nothing was kept.",
+                format=_label(item),
+                found=held.issuer[:120],
+                expected=issuer,
+            ),
+            code="issuer_mismatch",
+        )
+    return held
+
+
+def check_received(
+    items: Sequence[Received],
+    holder: HolderIdentity | None,
+    *,
+    issuer: str | None = None,
+    keep_lapsed: bool = False,
+) -> list[Checked]:
+    """Verify credentials of one card with the core pipeline; refuse the lot if any is not fit.
 
     INVALID (forged, revoked, expired...) is refused; UNVERIFIED (issuer not in the registry,
-    status list unreachable) is kept with its verdict. A credential bound to another holder
-    than the key that asked for it is refused too (B19).
+    status list unreachable) is kept with its verdict. With `keep_lapsed` (the learner's own
+    backup) a genuine credential that expired or was revoked is kept with its INVALID verdict,
+    while a forged one is still refused (J07). Refused too: a credential bound to another holder
+    than the key that asked for it (B19), one from another issuer than `issuer` (the offer's),
+    and credentials that are not one achievement (one issuer, title and date of issue).
     """
     verifier = get_outside().verifier()
-    checked = []
+    checked: list[Checked] = []
     for item in items:
         report = verifier.verify(item.credential)
-        if report.verdict == "INVALID":
+        if not _acceptable(item, report, keep_lapsed):
+            raise _refused(item, report)
+        held = _check_one(item, report, holder, issuer)
+        if checked and not same_achievement(checked[0].held, held):
             raise CredentialError(
                 _(
-                    "The %(format)s credential failed verification (%(reason)s); nothing was kept.",
-                    format=FORMAT_LABELS.get(item.format, item.format),
-                    reason=report.reason,
+                    "The %(format)s credential is not the same achievement as the %(first)s one "
+                    "(issuer, title or date differ); nothing was kept.",
+                    format=_label(item),
+                    first=_label(checked[0].received),
                 ),
-                code=f"received_{report.reason or 'invalid'}",
-            )
-        if report.format != item.format:
-            raise CredentialError(
-                _("A credential is not in the format it was announced in; nothing was kept."),
-                code="format_mismatch",
-            )
-        held = read_held(item.format, item.credential)
-        if not _bound_to(held, holder):
-            raise CredentialError(
-                _("The issuer bound a credential to another key; nothing was kept."),
-                code="holder_binding_mismatch",
+                code="not_one_achievement",
             )
         checked.append(Checked(item, report, held))
     return checked
@@ -109,10 +179,16 @@ def check_received(items: Sequence[Received], holder: HolderIdentity | None) -> 
 def card_rows(
     checked: Sequence[Checked], *, source: str, now: float | None = None
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The card row and credential rows for checked credentials of one achievement."""
-    moment = time.time() if now is None else now
+    """The card row and credential rows for checked credentials of one achievement.
+
+    `now` is when the card was received (an import keeps the original time); the verdict is
+    from the check that just ran.
+    """
+    checked_at = time.time()
+    moment = checked_at if now is None else now
     shown = display_credential([item.held for item in checked])
     certificate = shown.certificate
+    verdict, reason = card_verdict([item.report for item in checked])
     card = {
         "id": new_id(),
         "title": certificate.title or _("Untitled credential"),
@@ -120,9 +196,11 @@ def card_rows(
         "issuer_name": certificate.awarding_body or certificate.issuer_name,
         "issued_on": certificate.date_of_issuance,
         "formats": ",".join(sorted(item.held.format for item in checked)),
-        "verdict": worst([item.report.verdict for item in checked]),
+        "verdict": verdict,
+        "reason": reason,
         "source": source,
         "received_at": moment,
+        "checked_at": checked_at,
     }
     credentials = [
         {

@@ -9,6 +9,7 @@ and one transaction that stores the card, its credentials and its sealed key (G3
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
@@ -104,8 +105,36 @@ def check_tx_code(offer: dict[str, Any], code: str) -> str | None:
     return code
 
 
-def accept(user: dict[str, Any], offer: dict[str, Any], tx_code: str | None) -> str:
-    """Run the token and credential requests, verify, and store one card; return its id."""
+@dataclass(frozen=True)
+class Accepted:
+    """What accepting an offer kept: the card, and the formats the issuer failed to deliver."""
+
+    card_id: str
+    missing: tuple[tuple[str, str], ...] = ()  # (format label, why) per failed request
+
+
+def _request_all(
+    wallet: WalletClient, resolved: ResolvedOffer, token: str, wanted: list[str]
+) -> tuple[list[Received], list[tuple[str, str]]]:
+    """Ask for each configuration; a failed request does not throw away the ones before it.
+
+    The pre-authorized code is spent by now (single use, G01): what did arrive is all the
+    learner will get from this offer, so each failure is noted per format instead.
+    """
+    received, missing = [], []
+    for config_id in wanted:
+        fmt = resolved.metadata.configurations[config_id].format
+        try:
+            issued = wallet.request_credential(resolved, token, config_id)
+        except MicrocredError as error:
+            missing.append((FORMAT_LABELS.get(FORMAT_OF.get(fmt, ""), fmt), error.message))
+            continue
+        received.append(Received(FORMAT_OF[issued.format], issued.credential, config_id))
+    return received, missing
+
+
+def receive_offer(user: dict[str, Any], offer: dict[str, Any], tx_code: str | None) -> Accepted:
+    """Run the token and credential requests, verify, and store one card."""
     holder = HolderIdentity.generate()
     wallet = client(holder)
     resolved = wallet.resolve(offer["link"])
@@ -113,15 +142,36 @@ def accept(user: dict[str, Any], offer: dict[str, Any], tx_code: str | None) -> 
         c["id"] for c in offer["configurations"]
     ] != list(resolved.offer.configuration_ids):
         raise CredentialError(_("The offer changed since you looked at it."), code="offer_changed")
+    # Every credential must come from the DID of the issuer the offer page showed (and whose
+    # registry entry it showed as "Known issuer").
+    expected = _issuer_did(resolved.offer.credential_issuer)
+    if expected is None:
+        raise CredentialError(
+            _("The offering institution's address gives no identifier to check credentials by."),
+            code="issuer_mismatch",
+        )
     wanted = [c["id"] for c in offer["configurations"] if c["known"]]
     try:
         token = wallet.request_token(resolved, tx_code)
     except MicrocredError as error:
         raise TokenStepFailed(error) from None
-    issued = [wallet.request_credential(resolved, token, config_id) for config_id in wanted]
-    received = [Received(FORMAT_OF[i.format], i.credential, i.configuration_id) for i in issued]
-    checked = check_received(received, holder)
+    received, missing = _request_all(wallet, resolved, token, wanted)
+    if not received:
+        raise CredentialError(
+            _(
+                "The institution accepted the code but sent no credential (%(why)s). Nothing was "
+                "received; ask the institution for a new offer.",
+                why="; ".join(f"{label}: {why}" for label, why in missing),
+            ),
+            code="nothing_issued",
+        )
+    checked = check_received(received, holder, issuer=expected)
     card, credentials = card_rows(checked, source="offer")
     key_row = seal_key(user, holder, new_id())
     card_store.save_card(get_db(), user["id"], card, credentials, key_row)
-    return str(card["id"])
+    return Accepted(str(card["id"]), tuple(missing))
+
+
+def accept(user: dict[str, Any], offer: dict[str, Any], tx_code: str | None) -> str:
+    """Accept an offer and store its card; return the card's id."""
+    return receive_offer(user, offer, tx_code).card_id

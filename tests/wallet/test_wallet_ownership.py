@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import sqlite3
 from collections.abc import Callable
@@ -182,6 +183,66 @@ def test_bad_import_files_change_nothing(
     response = import_file(other_client, data, passphrase)
     assert 400 <= response.status_code < 500, response.status_code
     assert message in response.data.decode()
+    assert table_counts(other) == before
+
+
+EXPIRED_AT = dt.datetime(2026, 6, 2, tzinfo=dt.UTC)  # the day after the samples' issue date
+
+
+def _expired_card(document: dict[str, Any], *, forge: bool = False) -> None:
+    """Add a card of three genuine (or, with `forge`, one forged) expired credentials."""
+    credentials = [
+        {"id": f"expired-{kind}", "format": kind, "credential": c, "key_id": None}
+        | {"configuration_id": None}
+        for kind, c in issue_all(HolderIdentity.generate(), expires_at=EXPIRED_AT)
+    ]
+    if forge:
+        badge = next(c for c in credentials if c["format"] == "ldp-vc")["credential"]
+        badge["credentialSubject"]["achievement"]["name"] = "Doctor of Everything"
+        # A proof's own `expires` is read before its signature: the first check says "expired".
+        badge["proof"]["expires"] = "2026-06-03T00:00:00Z"
+    document["cards"].append({"id": "expired-card", "received_at": 1.0, "credentials": credentials})
+
+
+def _card_rows(app: Flask, username: str) -> list[dict[str, Any]]:
+    from wallet.store import accounts, cards, get_db
+
+    with app.app_context():
+        user = accounts.user_by_name(get_db(), username)
+        assert user is not None
+        return cards.list_cards(get_db(), user["id"])
+
+
+def test_expired_credentials_in_a_backup_are_kept_with_their_verdict(
+    client: FlaskClient, full: list[str], fresh: tuple[Flask, FlaskClient]
+) -> None:
+    data = _reseal(export(client), _expired_card)
+    other, other_client = fresh
+    response = import_file(other_client, data)
+    assert response.status_code == 303, response.data.decode()[-800:]
+    home = other_client.get("/").data.decode()
+    assert "Imported 3 card(s)" in home and "✗ Expired" in home
+    counts = table_counts(other)
+    assert (counts["cards"], counts["credentials"]) == (3, 8)
+    expired = [row for row in _card_rows(other, "moved") if row["verdict"] == "INVALID"]
+    assert [(row["reason"], row["formats"]) for row in expired] == [
+        ("expired", "ldp-vc,sd-jwt-vc,vc-jwt")
+    ]
+    page = other_client.get(f"/cards/{expired[0]['id']}").data.decode()
+    assert "✗ Expired" in page and "kept as your record" in page and "Last checked" in page
+
+
+def test_a_forged_credential_that_claims_to_be_expired_stops_the_import(
+    client: FlaskClient, full: list[str], fresh: tuple[Flask, FlaskClient]
+) -> None:
+    data = _reseal(export(client), lambda document: _expired_card(document, forge=True))
+    other, other_client = fresh
+    before = table_counts(other)
+    response = import_file(other_client, data)
+    assert response.status_code == 400
+    text = response.data.decode()
+    assert "Card 3 of the backup did not verify" in text
+    assert "Open Badges 3.0" in text and "Doctor of Everything" in text and "expired" in text
     assert table_counts(other) == before
 
 

@@ -16,7 +16,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from wallet_fake_site import FakeSite
-from wallet_live import free_port, make_issuer, make_offer, registry_file
+from wallet_live import accept, look, make_offer
 from wallet_world import Auth, make_app, table_counts
 
 from microcred import qr
@@ -25,41 +25,10 @@ from microcred.keys import PrivateKey
 
 
 @pytest.fixture
-def issuer(tmp_path: Path, live_server: Any) -> dict[str, Any]:
-    port = free_port()
-    app = make_issuer(tmp_path / "issuer", port)
-    live_server(app, port)
-    return {"app": app, "base": f"http://localhost:{port}"}
-
-
-@pytest.fixture
-def wallet(tmp_path: Path, issuer: dict[str, Any]) -> Flask:
-    registry = registry_file(tmp_path / "registry", issuer["base"])
-    return make_app(tmp_path / "wallet", TRUST_REGISTRY=str(registry))
-
-
-@pytest.fixture
-def learner(wallet: Flask) -> FlaskClient:
-    client = wallet.test_client()
-    Auth(client).signup()
-    return client
-
-
-@pytest.fixture
 def site() -> Any:
     fake = FakeSite()
     yield fake
     fake.close()
-
-
-def look(client: FlaskClient, link: str) -> Any:
-    return client.post("/receive", data={"link": link})
-
-
-def accept(client: FlaskClient, link: str, tx: str) -> Any:
-    looked = look(client, link)
-    assert looked.status_code == 303, looked.data[:600]
-    return client.post(looked.headers["Location"], data={"action": "accept", "tx_code": tx})
 
 
 def test_offer_page_shows_who_offers_what(learner: FlaskClient, issuer: dict[str, Any]) -> None:

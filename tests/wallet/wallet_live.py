@@ -205,3 +205,15 @@ def registry_file(folder: Path, issuer_base: str, *also: str) -> Path:
         )
     )
     return path
+
+
+def look(client: Any, link: str) -> Any:
+    """Paste an offer or request link into the wallet's receive form (test client)."""
+    return client.post("/receive", data={"link": link})
+
+
+def accept(client: Any, link: str, tx: str) -> Any:
+    """Look at an offer, then accept it with the transaction code."""
+    looked = look(client, link)
+    assert looked.status_code == 303, looked.data[:600]
+    return client.post(looked.headers["Location"], data={"action": "accept", "tx_code": tx})

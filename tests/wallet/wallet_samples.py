@@ -20,15 +20,22 @@ IDENTITY = issuance.IssuerIdentity(
 ISSUED_AT = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
 
 
-def issue_all(holder: HolderIdentity, *, grade: str | None = "8.5") -> list[tuple[str, Any]]:
-    """The demo award in the three formats, bound to `holder`."""
+def issue_all(
+    holder: HolderIdentity, *, grade: str | None = "8.5", expires_at: dt.datetime | None = None
+) -> list[tuple[str, Any]]:
+    """The demo award in the three formats, bound to `holder` (expiring when asked)."""
     award = dataclasses.replace(DEMO_AWARD, grade=grade)
     tag = holder.thumbprint[:12]
     return [
         (
             "sd-jwt-vc",
             issuance.issue_sd_jwt_vc(
-                IDENTITY, DEMO_COURSE, award, holder_jwk=holder.public_jwk, issued_at=ISSUED_AT
+                IDENTITY,
+                DEMO_COURSE,
+                award,
+                holder_jwk=holder.public_jwk,
+                issued_at=ISSUED_AT,
+                expires_at=expires_at,
             ),
         ),
         (
@@ -40,6 +47,7 @@ def issue_all(holder: HolderIdentity, *, grade: str | None = "8.5") -> list[tupl
                 credential_id=f"urn:uuid:{tag}",
                 subject_id=holder.did,
                 issued_at=ISSUED_AT,
+                expires_at=expires_at,
             ),
         ),
         (
@@ -51,6 +59,7 @@ def issue_all(holder: HolderIdentity, *, grade: str | None = "8.5") -> list[tupl
                 credential_id=f"urn:uuid:{tag}-jwt",
                 subject_id=holder.did,
                 issued_at=ISSUED_AT,
+                expires_at=expires_at,
             ),
         ),
     ]

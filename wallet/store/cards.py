@@ -23,8 +23,10 @@ _CARD_COLUMNS = (
     "issued_on",
     "formats",
     "verdict",
+    "reason",
     "source",
     "received_at",
+    "checked_at",
 )
 _CREDENTIAL_COLUMNS = (
     "id",
@@ -132,11 +134,20 @@ def get_card(db: sqlite_utils.Database, user_id: str, card_id: str) -> dict[str,
     return card
 
 
-def set_verdict(db: sqlite_utils.Database, user_id: str, card_id: str, verdict: str) -> None:
-    """Remember the latest verdict of a card (shown on the home page)."""
+def set_verdict(
+    db: sqlite_utils.Database,
+    user_id: str,
+    card_id: str,
+    verdict: str,
+    *,
+    reason: str,
+    checked_at: float,
+) -> None:
+    """Remember the latest verdict of a card, why, and when it was checked (shown on pages)."""
     with write(db):
         db.execute(
-            "UPDATE cards SET verdict = ? WHERE id = ? AND user_id = ?", [verdict, card_id, user_id]
+            "UPDATE cards SET verdict = ?, reason = ?, checked_at = ? WHERE id = ? AND user_id = ?",
+            [verdict, reason, checked_at, card_id, user_id],
         )
 
 

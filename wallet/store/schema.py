@@ -109,3 +109,21 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     """Users, sessions, throttling, holder keys, cards, credentials, shares, pending exchanges."""
     for statement in _TABLES:
         db.execute(statement)
+
+
+@migrations()
+def m002_status_and_limits(db: sqlite_utils.Database) -> None:
+    """Why a card has its verdict and when it was last checked; per-address rate windows."""
+    db.execute("ALTER TABLE cards ADD COLUMN reason TEXT NOT NULL DEFAULT ''")
+    # Cards stored before this migration were checked when received.
+    db.execute("ALTER TABLE cards ADD COLUMN checked_at REAL")
+    db.execute("UPDATE cards SET checked_at = received_at")
+    # Fixed windows counted per key (an address, or an address and an action): sign-in failures
+    # across accounts and sign-ups, so that one address cannot spray passwords or make accounts.
+    db.execute(
+        """CREATE TABLE address_limits (
+            key TEXT PRIMARY KEY,
+            count INTEGER NOT NULL,
+            window_end REAL NOT NULL
+        )"""
+    )

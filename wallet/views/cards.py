@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -55,10 +56,14 @@ def check(card_id: str) -> Any:
     """Verify every format of the card again now (status lists fetched anew when stale)."""
     card = owned_card(card_id)
     results = holding.recheck(card)
-    verdict = holding.worst([report.verdict for _row, report in results])
-    card_store.set_verdict(get_db(), g.user["id"], card_id, verdict)
+    verdict, reason = holding.card_verdict([report for _row, report in results])
+    card_store.set_verdict(
+        get_db(), g.user["id"], card_id, verdict, reason=reason, checked_at=time.time()
+    )
     if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
-        return render_template("wallet/_status.html", results=results, verdict=verdict)
+        return render_template(
+            "wallet/_status.html", results=results, verdict=verdict, reason=reason
+        )
     flash(_("Checked just now: %(verdict)s.", verdict=verdict))
     return redirect(url_for("wallet.card", card_id=card_id), 303)
 

@@ -121,7 +121,7 @@ def offer(pending_id: str) -> Any:
     if not pending_store.consume_pending(get_db(), g.user["id"], pending_id, "offer"):
         abort(404)  # J04: a second click (or tab) on the same offer does nothing
     try:
-        card_id = offers.accept(g.user, offer, tx_code)
+        accepted = offers.receive_offer(g.user, offer, tx_code)
     except offers.TokenStepFailed as failed:
         pending_store.release_pending(get_db(), g.user["id"], pending_id, "offer")
         page = render_template(
@@ -133,4 +133,14 @@ def offer(pending_id: str) -> Any:
             error
         )
     flash(_("Received and verified. It is in your wallet."))
-    return redirect(url_for("wallet.card", card_id=card_id), 303)
+    for label, why in accepted.missing:
+        flash(
+            _(
+                "The %(format)s format could not be received (%(why)s). The other formats are "
+                "kept; ask the institution for a new offer if you need this one.",
+                format=label,
+                why=why,
+            ),
+            "warning",
+        )
+    return redirect(url_for("wallet.card", card_id=accepted.card_id), 303)
