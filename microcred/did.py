@@ -61,10 +61,15 @@ KEY_RELATIONSHIPS = (
 WEB_RELATIONSHIPS = ("assertionMethod", "authentication")
 # Seconds a did:web document stays cached: minutes, so a removed key stops working soon (D11).
 DEFAULT_TTL = 300.0
+# Bounds on a document's own max-age, when the resolver is given it (D11, E11: not 0, not days).
+MIN_TTL = 30.0
+MAX_TTL = 3600.0
 # Distinct DIDs kept in one resolver's cache.
 MAX_CACHE_ENTRIES = 1024
 
 FetchJSON = Callable[[str], Any]
+# A GET returning an answer with `.json()` and `.max_age` (microcred.fetch.Fetcher.get fits).
+FetchResponse = Callable[[str], Any]
 
 
 def _split(did: Any) -> tuple[str, str]:
@@ -240,7 +245,11 @@ def resolve(
 
 
 class DIDResolver:
-    """Resolves DIDs and keys, keeping did:web documents for a short TTL; thread-safe."""
+    """Resolves DIDs and keys, keeping did:web documents for a short TTL; thread-safe.
+
+    Given `fetch_response` instead of `fetch_json`, each did:web document is kept for its own
+    max-age, clamped to [MIN_TTL, MAX_TTL] (`ttl` when the answer has none).
+    """
 
     def __init__(
         self,
@@ -249,8 +258,10 @@ class DIDResolver:
         web_scheme: str = "https",
         ttl: float = DEFAULT_TTL,
         clock: Callable[[], float] = time.monotonic,
+        fetch_response: FetchResponse | None = None,
     ) -> None:
         self._fetch_json = fetch_json
+        self._fetch_response = fetch_response
         self._web_scheme = web_scheme
         self._ttl = ttl
         self._clock = clock
@@ -277,14 +288,45 @@ class DIDResolver:
                 return entry[1]
         # Fetch outside the lock: one slow issuer must not stall every other verification.
         # Failures raise before anything is stored, so they are never cached (D06, D11).
-        document = resolve(did, fetch_json=self._fetch_json, web_scheme=self._web_scheme)
-        with self._lock:
-            self._cache[did] = (now + self._ttl, document)
-            while len(self._cache) > MAX_CACHE_ENTRIES:
-                del self._cache[next(iter(self._cache))]
+        document, ttl = self._fetch_web(did)
+        self._keep(did, now + ttl, document)
         return document
 
     __call__ = resolve
+
+    def refresh(self, did: str) -> float:
+        """Fetch a did:web document now and cache it (the old copy stays on failure); its expiry."""
+        now = self._clock()
+        document, ttl = self._fetch_web(did)
+        self._keep(did, now + ttl, document)
+        return now + ttl
+
+    def expires(self, did: str) -> float | None:
+        """When the cached document of `did` expires (resolver clock); None when not cached."""
+        entry = self._cache.get(did)
+        return entry[0] if entry is not None else None
+
+    def _fetch_web(self, did: str) -> tuple[DIDDocument, float]:
+        if self._fetch_response is None:
+            return resolve(did, fetch_json=self._fetch_json, web_scheme=self._web_scheme), self._ttl
+        fetch_response = self._fetch_response
+        ages: list[int | None] = []
+
+        def fetch_json(url: str) -> Any:
+            answer = fetch_response(url)
+            ages.append(answer.max_age)
+            return answer.json()
+
+        document = resolve(did, fetch_json=fetch_json, web_scheme=self._web_scheme)
+        age = ages[0] if ages else None
+        return document, self._ttl if age is None else min(max(float(age), MIN_TTL), MAX_TTL)
+
+    def _keep(self, did: str, expires: float, document: DIDDocument) -> None:
+        with self._lock:
+            self._cache.pop(did, None)  # re-inserted last: the oldest entries go first
+            self._cache[did] = (expires, document)
+            while len(self._cache) > MAX_CACHE_ENTRIES:
+                del self._cache[next(iter(self._cache))]
 
     def forget(self, did: str) -> None:
         """Drop a cached document, e.g. after an issuer reports a key change."""

@@ -555,6 +555,51 @@ def test_resolver_serves_no_stale_document_after_ttl(web_document: dict[str, Any
     assert len(fetch.urls) == 3
 
 
+class Answer:
+    """What Fetcher.get returns, as far as the resolver cares: JSON and max-age."""
+
+    def __init__(self, document: dict[str, Any], max_age: int | None) -> None:
+        self.document, self.max_age = document, max_age
+
+    def json(self) -> Any:
+        return self.document
+
+
+@pytest.mark.parametrize(
+    ("max_age", "kept"),
+    [(120, 120.0), (0, did.MIN_TTL), (10**9, did.MAX_TTL), (None, 60.0)],
+    ids=["max-age", "zero-clamped", "years-clamped", "none-default"],
+)
+def test_resolver_keeps_a_document_for_its_max_age(
+    web_document: dict[str, Any], max_age: int | None, kept: float
+) -> None:
+    fetch, clock = FakeFetch(Answer(web_document, max_age)), FakeClock()
+    resolver = DIDResolver(fetch_response=fetch, ttl=60.0, clock=clock)
+    resolver.resolve(WEB_DID)
+    assert resolver.expires(WEB_DID) == clock.now + kept
+    clock.now += kept - 1
+    resolver.resolve(WEB_DID)
+    assert len(fetch.urls) == 1
+    clock.now += 1
+    resolver.resolve(WEB_DID)
+    assert len(fetch.urls) == 2
+
+
+def test_resolver_refresh_replaces_only_on_success(web_document: dict[str, Any]) -> None:
+    fetch, clock = FakeFetch(Answer(web_document, 100), FetchError("down")), FakeClock()
+    resolver = DIDResolver(fetch_response=fetch, clock=clock)
+    assert resolver.expires(WEB_DID) is None
+    first = resolver.resolve(WEB_DID)
+    clock.now += 90
+    fetch.answers = [Answer(web_document, 100), FetchError("down")]
+    assert resolver.refresh(WEB_DID) == clock.now + 100
+    assert resolver.resolve(WEB_DID) is not first and len(fetch.urls) == 2
+    kept = resolver.resolve(WEB_DID)
+    with pytest.raises(DIDResolutionError):
+        resolver.refresh(WEB_DID)  # unreachable: the cached copy stays until it expires
+    assert resolver.resolve(WEB_DID) is kept and resolver.expires(WEB_DID) == clock.now + 100
+
+
 def test_resolver_resolves_did_key_and_did_jwk_without_fetching(issuer_key: PublicKey) -> None:
     fetch = FakeFetch(FetchError("must not be called"))
     resolver = DIDResolver(fetch)
