@@ -508,6 +508,19 @@ def test_reads_the_spec_basic_example() -> None:
     assert report.present == ("title", "awarding_body", "date_of_issuing", "learning_outcomes")
 
 
+def test_reads_the_spec_complete_example() -> None:
+    # Its extensions context is refused at verification; the reader still reads what it says.
+    name = "fullOpenBadge__0__Complete_OpenBadgeCredential.json"
+    cert = certificate_from_open_badge(json.loads((VECTORS / name).read_text()))
+    assert (cert.title, cert.awarding_body, cert.country) == (
+        "1EdTech University Degree",
+        "1EdTech University",
+        "US",
+    )
+    assert (cert.learner_id, cert.ects, cert.grade) == ("student@1edtech.edu", 36.0, "A")
+    assert (cert.date_of_issuance, cert.valid_until) == ("2010-01-01", "2030-01-01T00:00:00Z")
+
+
 def test_reads_others_alignments_as_skills() -> None:
     name = "achievementAlignmentCe__0__Achievement_alignment_Credential_Engine_.json"
     cert = certificate_from_open_badge(json.loads((VECTORS / name).read_text()))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -44,6 +45,12 @@ from microcred.model import ANNEX_I_MANDATORY, SDJWT_ALWAYS_VISIBLE, SDJWT_SELEC
 from microcred.report import CHECKS
 from microcred.verify import Policy
 
+BSL_SUITE_VC = (
+    Path(__file__).parent.parent
+    / "vectors"
+    / "w3c-bitstring-status-list"
+    / "test-suite-validVc.json"
+)
 # --- happy paths ------------------------------------------------------------------------------
 
 
@@ -315,6 +322,29 @@ def test_another_credential_of_the_same_issuer_makes_no_request(fresh: World) ->
     assert verifier.verify(issue_ob(fresh.inst, 9), PLAIN).verdict == "VALID"
     assert verifier.verify(present(issue_sd(fresh.inst, 9)), BOUND).verdict == "VALID"
     assert fresh.site.hits == hits
+
+
+def test_the_bsl_test_suite_credential_gets_a_working_status_entry(fresh: World) -> None:
+    """The credential w3c/vc-bitstring-status-list-test-suite gives an issuer to add status to."""
+    document = strictjson.loads_object(BSL_SUITE_VC.read_text(encoding="utf-8"))
+    document.update(
+        id="urn:uuid:0b5e1c2a-7d3f-4e0a-9c11-000000000007",
+        issuer=fresh.inst.did,
+        validFrom="2026-05-31T12:00:00Z",
+        credentialStatus=fresh.inst.status_entries(7),
+    )
+    signed = data_integrity.sign(
+        document,
+        fresh.inst.key,
+        verification_method=fresh.inst.identity.verification_method,
+        created="2026-05-31T12:00:00Z",
+    )
+    report = make_verifier(fresh).verify(signed, PLAIN)
+    assert (report.verdict, report.check("revocation").code) == ("VALID", "status_ok")
+    fresh.inst.lists["revocation"].set(7)
+    fresh.inst.publish()
+    report = make_verifier(fresh).verify(signed, PLAIN)
+    assert outcome(report, "revocation") == ("INVALID", "failed", "revoked")
 
 
 # --- the trust registry -------------------------------------------------------------------------
