@@ -12,7 +12,9 @@ OB 3.0 has a term for an Annex I element we use it; the rest travel as Achieveme
 - learner: `credentialSubject` typed also `Profile`, with `givenName` and `familyName` (1EdTech
   implementation guide, "Including additional recipient profile information"); the learner id
   as an `IdentityObject` of `identityType` "identifier", plain or `sha256$`-hashed with a salt.
-- date of issuing: `awardedDate` (OB 3.0.3); `issuanceDate` in VCDM 1.1.
+- date of issuing: `awardedDate` (OB 3.0.3); in VCDM 1.1 `issued` (the VC v1 context's
+  cred:issued; the OB draft context has no awardedDate), `issuanceDate` being when the
+  credential starts to be valid, as `validFrom` is in OB 3.0.
 - learning outcomes: `achievement.criteria.narrative`, one Markdown list item per outcome.
 - ECTS: `achievement.creditsAvailable`.
 - EQF level: an alignment of `targetType` "ext:EQFLevel" to the Europass EQF concept
@@ -288,6 +290,7 @@ def to_vcdm11(
         "description": course.description,
         "issuer": _profile(issuer_id, issuer_name, course.country),
         "issuanceDate": _datetime(issued),
+        "issued": award.date_of_issuance + "T00:00:00Z",
         "credentialSubject": _subject(course, award, subject_id, learner_id_salt, achievement),
     }
     until = expiration_date if expiration_date is not None else _end_of_day(award.valid_until)

@@ -107,7 +107,9 @@ def certificate_from_open_badge(doc: dict[str, Any]) -> Certificate:
     achievement = obj(subject.get("achievement"))
     level, elements, rest = _sort_alignments(objs(achievement.get("alignment")))
     narrative = text(obj(achievement.get("criteria")).get("narrative"))
-    dates = (document.get(name) for name in ("awardedDate", "issuanceDate", "validFrom"))
+    # The award date first (OB 3.0 awardedDate, VCDM 1.1 issued), else when validity starts.
+    names = ("awardedDate", "issued", "issuanceDate", "validFrom")
+    dates = (document.get(name) for name in names)
     issued = next((value for value in dates if isinstance(value, str)), None)
     return Certificate(
         title=text(achievement.get("name")) or text(document.get("name")),
@@ -134,7 +136,7 @@ def certificate_from_open_badge(doc: dict[str, Any]) -> Certificate:
 
 
 def certificate_from_vcdm11(doc: dict[str, Any]) -> Certificate:
-    """Read a VCDM 1.1 Open Badges credential (issuanceDate, expirationDate) as a certificate."""
+    """Read a VCDM 1.1 Open Badges credential (issued, expirationDate) as a certificate."""
     # One reader serves both: the shapes differ only in the date terms, which it reads both of.
     return certificate_from_open_badge(doc)
 
