@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import data_integrity, sdjwt_vc, vcjwt
 from .did import DIDResolver
@@ -47,6 +47,39 @@ class Credential:
     holder_bound: bool = False
 
 
+class Progress(Protocol):
+    """Told which checks passed before a later one fails, so a report can say what held."""
+
+    def key_resolved(self, issuer: str) -> None:
+        """The issuer's DID document lists the signing key under assertionMethod."""
+
+    def signature_verified(self) -> None:
+        """A signature verified with that key."""
+
+
+class _Silent:
+    def key_resolved(self, issuer: str) -> None:
+        pass
+
+    def signature_verified(self) -> None:
+        pass
+
+
+_SILENT = _Silent()
+
+
+@dataclass(frozen=True)
+class _IssuerKey(PublicKey):
+    """The issuer's resolved key; it reports each signature that verifies with it."""
+
+    _progress: Progress = field(default=_SILENT, repr=False, compare=False, hash=False)
+
+    def verify(self, signature: bytes, data: bytes) -> None:
+        """Verify as PublicKey does, then report it."""
+        super().verify(signature, data)
+        self._progress.signature_verified()
+
+
 def detect(document: Any) -> str:
     """Name the format of a loaded payload: a compact string or a JSON object."""
     if isinstance(document, dict):
@@ -65,35 +98,48 @@ def detect(document: Any) -> str:
 
 
 def verify_credential(
-    document: Any, kind: str, resolver: DIDResolver, policy: Policy
+    document: Any,
+    kind: str,
+    resolver: DIDResolver,
+    policy: Policy,
+    progress: Progress = _SILENT,
 ) -> Credential:
     """Check the proof, key and validity period of a payload of a known format."""
     if kind == SD_JWT_VC:
-        return _sd_jwt_vc(document, resolver, policy)
+        return _sd_jwt_vc(document, resolver, policy, progress)
     if kind == VC_JWT:
-        return _vc_jwt(document, resolver, policy)
+        return _vc_jwt(document, resolver, policy, progress)
     if kind == LDP_VC:
-        return _ldp_vc(document, resolver, policy)
+        return _ldp_vc(document, resolver, policy, progress)
     if kind == LDP_VP:
-        return _ldp_vp(document, resolver, policy)
+        return _ldp_vp(document, resolver, policy, progress)
     raise UnsupportedFormat(f"unsupported format {kind}")
 
 
-def _issuer_lookup(resolver: DIDResolver, issuer: str) -> Callable[[str, str], PublicKey]:
+def _issuer_lookup(
+    resolver: DIDResolver, issuer: str, progress: Progress | None = None
+) -> Callable[[str, str], PublicKey]:
+    """Key lookup under `issuer`; with `progress`, it is the credential issuer's and reported."""
+
     def lookup(vm_url: str, relationship: str) -> PublicKey:
         vm = issuer + vm_url if isinstance(vm_url, str) and vm_url.startswith("#") else vm_url
         # A21: the key must be a method of the issuer's own DID, under the right relationship.
-        return resolver.key(vm, relationship, did=issuer)
+        key = resolver.key(vm, relationship, did=issuer)
+        if progress is None:
+            return key
+        progress.key_resolved(issuer)
+        return _IssuerKey(key.jwk, key._verifier, progress)
 
     return lookup
 
 
-def _sd_jwt_vc(text: str, resolver: DIDResolver, policy: Policy) -> Credential:
+def _sd_jwt_vc(text: str, resolver: DIDResolver, policy: Policy, progress: Progress) -> Credential:
     def lookup(header: dict[str, Any], payload: dict[str, Any]) -> PublicKey:
         issuer = payload.get("iss")
         if not isinstance(issuer, str) or not issuer.startswith("did:"):
             raise CredentialError("the issuer must be a DID", code="issuer_not_did")
-        return _issuer_lookup(resolver, issuer)(str(header.get("kid", "")), "assertionMethod")
+        kid = str(header.get("kid", ""))
+        return _issuer_lookup(resolver, issuer, progress)(kid, "assertionMethod")
 
     verified = sdjwt_vc.verify_vc(
         text,
@@ -131,14 +177,12 @@ def _status_refs(document: dict[str, Any]) -> tuple[StatusRef, ...]:
     )
 
 
-def _vc_jwt(token: str, resolver: DIDResolver, policy: Policy) -> Credential:
-    result = vcjwt.verify_jwt(
-        token,
+def _vc_jwt(token: str, resolver: DIDResolver, policy: Policy, progress: Progress) -> Credential:
+    def lookup(kid: str, relationship: str) -> PublicKey:
         # vcjwt checks that the kid's DID is the token's iss before calling the lookup (A21).
-        resolver.key,
-        now=policy.now,
-        leeway=policy.leeway,
-    )
+        return _issuer_lookup(resolver, kid.partition("#")[0], progress)(kid, relationship)
+
+    result = vcjwt.verify_jwt(token, lookup, now=policy.now, leeway=policy.leeway)
     vc = result.credential
     return Credential(
         format=VC_JWT,
@@ -177,9 +221,12 @@ def _check_dates(document: dict[str, Any], policy: Policy) -> None:
     jose.check_times(times, now=policy.now, leeway=policy.leeway)
 
 
-def _ldp_vc(document: dict[str, Any], resolver: DIDResolver, policy: Policy) -> Credential:
+def _ldp_vc(
+    document: dict[str, Any], resolver: DIDResolver, policy: Policy, progress: Progress
+) -> Credential:
     issuer = _issuer_of(document)
-    proof = data_integrity.verify(document, _issuer_lookup(resolver, issuer), now=policy.now)
+    lookup = _issuer_lookup(resolver, issuer, progress)
+    proof = data_integrity.verify(document, lookup, now=policy.now)
     _check_dates(document, policy)
     contexts = document.get("@context")
     is_v2 = isinstance(contexts, list) and contexts[:1] == [VC_V2]
@@ -194,7 +241,9 @@ def _ldp_vc(document: dict[str, Any], resolver: DIDResolver, policy: Policy) -> 
     )
 
 
-def _ldp_vp(document: dict[str, Any], resolver: DIDResolver, policy: Policy) -> Credential:
+def _ldp_vp(
+    document: dict[str, Any], resolver: DIDResolver, policy: Policy, progress: Progress
+) -> Credential:
     holder = document.get("holder")
     holder = holder.get("id") if isinstance(holder, dict) else holder
     if not isinstance(holder, str) or not holder.startswith("did:"):
@@ -215,7 +264,7 @@ def _ldp_vp(document: dict[str, Any], resolver: DIDResolver, policy: Policy) -> 
         domain=policy.audience,
         now=policy.now,
     )
-    credential = _ldp_vc(inner, resolver, policy)
+    credential = _ldp_vc(inner, resolver, policy, progress)
     subject_id = credential.claims.get("id")
     if subject_id != holder:
         raise HolderBindingError(

@@ -17,7 +17,8 @@ MicrocredError (code: "error")
  │    └── KeyBindingError ("key_binding_invalid")
  ├── DataIntegrityError ("proof_invalid")
  │    ├── UnknownContext ("unknown_context")
- │    └── DataLoss ("data_loss")
+ │    ├── DataLoss ("data_loss")
+ │    └── UnsupportedProof ("unsupported_cryptosuite") . a proof type not implemented: unchecked
  ├── DIDError
  │    ├── InvalidDID ("invalid_did")
  │    ├── UnsupportedDIDMethod ("did_method_not_supported")
@@ -156,6 +157,12 @@ class DataLoss(DataIntegrityError):
     """A property that JSON-LD expansion would drop (not covered by the signature)."""
 
     code = "data_loss"
+
+
+class UnsupportedProof(DataIntegrityError):
+    """A proof type or cryptosuite that is not implemented, so the proof could not be checked."""
+
+    code = "unsupported_cryptosuite"
 
 
 class DIDError(MicrocredError):

@@ -24,6 +24,8 @@ CHECKS: tuple[tuple[str, str], ...] = (
     ("holder_binding", "Bound to the presenter"),
 )
 CHECK_LABELS = dict(CHECKS)
+# The code of a check the pipeline did not get to because an earlier check decided the verdict.
+NOT_REACHED = "not_reached"
 # A failure of these checks means "cannot be trusted yet", not "forged": UNVERIFIED, never INVALID.
 _SOFT_FAILURES = frozenset({"issuer_trust"})
 
@@ -95,7 +97,9 @@ def verdict_of(checks: tuple[Check, ...], required: frozenset[str]) -> tuple[Ver
     for check in checks:
         if check.state == "failed" and check.name not in _SOFT_FAILURES:
             return "INVALID", check.code
-    for check in checks:
-        if check.name in required and check.state != "passed":
-            return "UNVERIFIED", check.code
-    return "VALID", ""
+    pending = [c for c in checks if c.name in required and c.state != "passed"]
+    if not pending:
+        return "VALID", ""
+    # The check that could not be decided says why, not the ones it kept from running.
+    decided = [c for c in pending if c.code != NOT_REACHED]
+    return "UNVERIFIED", (decided or pending)[0].code

@@ -25,8 +25,9 @@ from .errors import (
     NotYetValid,
     StatusListError,
     StatusUnavailable,
+    UnsupportedProof,
 )
-from .report import CHECKS, Check, IssuerInfo, Report, verdict_of
+from .report import CHECKS, NOT_REACHED, Check, IssuerInfo, Report, verdict_of
 from .status_cache import StatusListCache
 from .trust import TrustRegistry
 
@@ -41,7 +42,12 @@ _ALWAYS_REQUIRED = frozenset(
 
 @dataclass(frozen=True)
 class Policy:
-    """What a verifier demands beyond the credential's own rules."""
+    """What a verifier demands beyond the credential's own rules.
+
+    An expected nonce or audience means the caller wants a fresh presentation for itself, so
+    either one makes holder binding required (SECURITY-CASES B11: the policy decides, never the
+    presence of a key-binding JWT); binding then needs both.
+    """
 
     require_holder_binding: bool = False
     nonce: str | None = None
@@ -51,26 +57,38 @@ class Policy:
     now: float | None = None
 
     def __post_init__(self) -> None:
+        if self.nonce is not None or self.audience is not None:
+            object.__setattr__(self, "require_holder_binding", True)
         if self.require_holder_binding and not (self.nonce and self.audience):
             # Without a fresh nonce and our audience, a replayed presentation would pass.
             raise ValueError("holder binding needs a nonce and an audience")
 
 
+# The state of a check the pipeline never got to, because an earlier one decided the verdict.
+_NOT_REACHED = {
+    name: Check(name, "not_checked", NOT_REACHED, "not reached: an earlier check decided")
+    for name, _ in CHECKS
+}
+
+
 @dataclass
 class _Run:
-    """The checks of one verification as they are decided."""
+    """The checks of one verification as they are decided (also the format checks' Progress)."""
 
     checks: dict[str, Check] = field(default_factory=dict)
     kind: str = "unknown"
 
-    def set(self, name: str, state: str, code: str = "", message: str = "") -> None:
+    def set(self, name: str, state: str, code: str, message: str = "") -> None:
         self.checks[name] = Check(name, state, code, message)  # type: ignore[arg-type]
 
+    def key_resolved(self, issuer: str) -> None:
+        self.set("issuer_key", "passed", "resolved", issuer)
+
+    def signature_verified(self) -> None:
+        self.set("signature", "passed", "signature_valid")
+
     def done(self) -> tuple[Check, ...]:
-        return tuple(
-            self.checks.get(name, Check(name, "not_checked", "not_reached", "not reached"))
-            for name, _ in CHECKS
-        )
+        return tuple(self.checks.get(name) or _NOT_REACHED[name] for name, _ in CHECKS)
 
 
 # Errors that say "this is not an SD-JWT at all" rather than "this SD-JWT is forged".
@@ -83,6 +101,9 @@ _PROOF_TIME_CODES = {"proof_not_yet_valid": "not_yet_valid", "proof_expired": "e
 
 def _check_for(error: MicrocredError) -> tuple[str, str]:
     """Which check an error belongs to, and whether it failed or could not be decided."""
+    if isinstance(error, UnsupportedProof):
+        # A proof we cannot check is unchecked, not forged: UNVERIFIED (see data_integrity).
+        return "signature", "not_checked"
     if isinstance(error, Expired | NotYetValid):
         return "validity", "failed"
     if error.code in _PROOF_TIME_CODES:
@@ -126,8 +147,6 @@ class Verifier:
         except MicrocredError as error:
             name, state = _check_for(error)
             run.set(name, state, error.code, error.message)
-            if name != "format":
-                run.checks.setdefault("format", Check("format", "passed"))
             return self._report(run, policy, run.kind, None)
         except Exception:  # a bug must still yield a report, never a crash or a 500
             log.exception("verification failed unexpectedly")
@@ -138,10 +157,11 @@ class Verifier:
         document = _load(payload)
         kind = run.kind = detect(document)
         run.set("format", "passed", kind)
-        credential = verify_credential(document, kind, self.resolver, policy)
-        run.set("issuer_key", "passed", "resolved", credential.issuer)
-        run.set("signature", "passed", credential.proof_type)
-        run.set("validity", "passed")
+        # The run hears of the key and signature as they pass, so a later failure (an expired
+        # or unbound credential) still reports them as passed rather than "not reached".
+        credential = verify_credential(document, kind, self.resolver, policy, run)
+        run.set("signature", "passed", "signature_valid", credential.proof_type)
+        run.set("validity", "passed", "within_validity_period", "within its validity period")
         self._holder_binding(run, credential, policy)
         self._status(run, credential, policy)
         return self._report(run, policy, kind, credential)

@@ -18,6 +18,7 @@ from microcred.errors import (
     InvalidSignature,
     PayloadTooLarge,
     UnknownContext,
+    UnsupportedProof,
 )
 from microcred.keys import PrivateKey, PublicKey
 
@@ -211,6 +212,25 @@ def test_open_badges_spec_examples_round_trip(name: str) -> None:
     assert verify_ob3(signed).cryptosuite == "eddsa-rdfc-2022"
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "fullOpenBadge__0__Complete_OpenBadgeCredential.json",
+        "skillAssertionCase__0__Skill_Assertion_CASE_.json",
+        "skillAssertionCtdl__0__Skill_Assertion_Credential_Registry_.json",
+    ],
+)
+def test_open_badges_spec_examples_with_the_extensions_context_are_refused(name: str) -> None:
+    # C01: they add the 1EdTech `extensions.json` context, which microcred does not ship.
+    example = read_json(VECTORS / "openbadges-3.0" / "spec-examples" / name)
+    assert "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json" in example["@context"]
+    with pytest.raises(UnknownContext):
+        sign_ob3(example)
+    example["proof"] = sign_ob3(unsigned_ob3())["proof"]
+    with pytest.raises(UnknownContext):
+        verify_ob3(example)
+
+
 def test_tampered_document_fails() -> None:
     signed = sign_ob3()
     signed["name"] = "Leadership Badge"
@@ -321,24 +341,43 @@ REFUSALS = [
         "data_loss",
     ),
     ("C04-undefined-top-level", _set(("degree",), "PhD"), DataLoss, "data_loss"),
-    # C10: suite, type and proofValue shape.
+    # C10: suite, type and proofValue shape. A suite not implemented here is UnsupportedProof
+    # (unchecked); a suite we implement with parameters it does not define is malformed.
     (
         "C10-jcs-suite",
         _set(("proof", "cryptosuite"), "eddsa-jcs-2022"),
-        DataIntegrityError,
+        UnsupportedProof,
         "unsupported_cryptosuite",
     ),
     (
         "C10-ecdsa-suite",
         _set(("proof", "cryptosuite"), "ecdsa-rdfc-2019"),
-        DataIntegrityError,
+        UnsupportedProof,
+        "unsupported_cryptosuite",
+    ),
+    (
+        "C10-unknown-proof-type",
+        _set(("proof", "type"), "RsaSignature2018"),
+        UnsupportedProof,
         "unsupported_cryptosuite",
     ),
     (
         "C10-2020-with-suite",
         _set(("proof", "type"), "Ed25519Signature2020"),
         DataIntegrityError,
-        "unsupported_cryptosuite",
+        "malformed_proof",
+    ),
+    (
+        "C10-2018-with-suite",
+        _set(("proof", "type"), "Ed25519Signature2018"),
+        DataIntegrityError,
+        "malformed_proof",
+    ),
+    (
+        "C10-no-suite",
+        lambda document: document["proof"].pop("cryptosuite"),
+        DataIntegrityError,
+        "malformed_proof",
     ),
     (
         "C10-short-value",
