@@ -24,6 +24,15 @@ EXIT_CODES = {"VALID": 0, "INVALID": 1, "UNVERIFIED": 2}
 # Exit status for a usage error (argparse uses 2 too, but 2 means UNVERIFIED here).
 EXIT_USAGE = 64
 _MARKS = {"passed": "ok", "failed": "FAIL", "not_checked": "--"}
+# Printed to stderr when no trust registry was given (SECURITY-CASES A24, global rule G1).
+NO_REGISTRY = (
+    "note: no --registry given, so no registry vouches for the issuer: the verdict is"
+    " UNVERIFIED at best (give --registry FILE, or --no-trust-check when testing)"
+)
+NO_TRUST_CHECK = (
+    "warning: issuer trust not checked (--no-trust-check): anyone can sign a credential,"
+    " so VALID here says nothing about who the issuer is"
+)
 _VERDICT_LINES = {
     "VALID": "VALID: every required check passed",
     "INVALID": "INVALID: this credential must not be accepted",
@@ -89,8 +98,11 @@ def _read(source: str) -> bytes:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """Verify one payload and print its report; the exit status is the verdict."""
-    if args.require_holder_binding and not (args.nonce and args.audience):
-        print("--require-holder-binding needs --nonce and --audience", file=sys.stderr)
+    # B11: an expected nonce or audience means a fresh, holder-bound presentation is required
+    # (Policy enforces it too); a bare SD-JWT must then fail, so both values are needed.
+    wants_binding = args.require_holder_binding or args.nonce or args.audience
+    if wants_binding and not (args.nonce and args.audience):
+        print("holder binding needs both --nonce and --audience", file=sys.stderr)
         return EXIT_USAGE
     try:
         payload = _read(args.file)
@@ -99,17 +111,34 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(f"microcred: {error}", file=sys.stderr)
         return EXIT_USAGE
     policy = Policy(
-        require_holder_binding=args.require_holder_binding,
+        require_holder_binding=bool(wants_binding),
         nonce=args.nonce,
         audience=args.audience,
-        require_trust=args.registry is not None,
+        # A24, G1: without a registry nobody vouches for the issuer, so a self-signed credential
+        # is UNVERIFIED unless the user explicitly accepts that with --no-trust-check.
+        require_trust=not args.no_trust_check,
     )
     report = verifier.verify(payload, policy)
-    if args.json:
-        json.dump(report.to_json(), sys.stdout, ensure_ascii=False, indent=2, default=list)
-        sys.stdout.write("\n")
-    else:
-        render(report, sys.stdout)
+    if args.registry is None and report.verdict != "INVALID":
+        print(NO_TRUST_CHECK if args.no_trust_check else NO_REGISTRY, file=sys.stderr)
+    return _print(report, args.json)
+
+
+def _print(report: Report, as_json: bool) -> int:
+    """Print the report; the verdict's exit status stands even if the reader went away."""
+    try:
+        if as_json:
+            json.dump(report.to_json(), sys.stdout, ensure_ascii=False, indent=2, default=list)
+            sys.stdout.write("\n")
+        else:
+            render(report, sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # `microcred verify … | head -1`: the reader closed the pipe. Point stdout at /dev/null
+        # so the flush at interpreter exit cannot fail again (Python docs, "Note on SIGPIPE").
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
     return EXIT_CODES[report.verdict]
 
 
@@ -142,10 +171,20 @@ def parser() -> argparse.ArgumentParser:
     verify = commands.add_parser("verify", help="verify a credential or presentation")
     verify.add_argument("file", help="a file holding the payload, or - for standard input")
     verify.add_argument("--json", action="store_true", help="print the report as JSON")
-    verify.add_argument("--registry", help="trust registry JSON file")
+    trust = verify.add_mutually_exclusive_group()
+    trust.add_argument("--registry", help="trust registry JSON file")
+    trust.add_argument(
+        "--no-trust-check",
+        action="store_true",
+        help="accept an issuer that no registry lists (testing only: anyone can sign)",
+    )
     verify.add_argument("--nonce", help="expected nonce of the presentation")
     verify.add_argument("--audience", help="expected audience (this verifier's identifier)")
-    verify.add_argument("--require-holder-binding", action="store_true")
+    verify.add_argument(
+        "--require-holder-binding",
+        action="store_true",
+        help="implied by --nonce and --audience: a presentation without key binding fails",
+    )
     verify.add_argument("--allow-http", action="store_true", help="local demo only")
     verify.add_argument("--allow-loopback", action="store_true", help="local demo only")
     verify.set_defaults(run=cmd_verify)
