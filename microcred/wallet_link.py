@@ -6,6 +6,12 @@ or an https link carrying `client_id` and `request_uri`). Everything else — `j
 `data:`, other apps' schemes, plain web pages — is refused, never navigated to. After answering
 a request, the verifier may name a `redirect_uri`: it is followed only when it is https (or
 http on localhost in a local demo) on the verifier's own host (F10).
+
+Who asks (OpenID4VP 1.0 §5.9.3): only signed requests with a `decentralized_identifier:` client
+id are answered. `origin:` is reserved and MUST NOT be accepted; `redirect_uri:` requests cannot
+be signed, so nothing says who asks (F08). A did:web verifier names a host, and answers go only
+there; a did:key or did:jwk verifier is a bare key, which the spec does not tie to any address:
+the learner is told so and must confirm where the answer goes (`binding`).
 """
 
 from __future__ import annotations
@@ -16,7 +22,16 @@ from urllib.parse import parse_qs, urlsplit
 from .did import did_web_url
 from .errors import InputError, MicrocredError
 
-__all__ = ["LinkKind", "classify", "response_uri_allowed", "safe_redirect", "verifier_host"]
+__all__ = [
+    "Binding",
+    "LinkKind",
+    "binding",
+    "check_client_id",
+    "classify",
+    "response_uri_allowed",
+    "safe_redirect",
+    "verifier_host",
+]
 
 # H01: the most a QR code can carry; a pasted "link" longer than this is not one.
 MAX_LINK_CHARS = 4296
@@ -26,6 +41,19 @@ DID_PREFIX = "decentralized_identifier:"
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]", "::1"})
 
 LinkKind = Literal["offer", "request"]
+# How the verifier's identifier relates to where the answer goes.
+Binding = Literal["same_host", "other_host", "unbound"]
+# Client Identifier Prefixes (OpenID4VP 1.0 §5.9.3) this wallet refuses, and why.
+_REFUSED_PREFIXES = {
+    "origin": "the origin: prefix is reserved for the Digital Credentials API and must not be "
+    "accepted in a request",
+    "redirect_uri": "a redirect_uri: request cannot be signed, so nothing shows who asks; this "
+    "wallet answers signed requests only",
+    "x509_san_dns": "verifiers identified by an X.509 certificate are not supported here",
+    "x509_hash": "verifiers identified by an X.509 certificate are not supported here",
+    "verifier_attestation": "verifier attestations are not supported here",
+    "openid_federation": "OpenID Federation verifiers are not supported here",
+}
 
 
 def _split(text: str) -> tuple[str, str, dict[str, list[str]]]:
@@ -69,6 +97,29 @@ def verifier_host(client_id: str) -> str | None:
         return urlsplit(did_web_url(client_id[len(DID_PREFIX) :])).netloc.lower()
     except MicrocredError:
         return None
+
+
+def check_client_id(client_id: str) -> None:
+    """Refuse a client_id whose prefix this wallet does not answer, saying why (§5.9.3)."""
+    if not isinstance(client_id, str) or not client_id:
+        raise InputError("the request names no verifier (client_id)", code="invalid_client_id")
+    prefix = client_id.split(":", 1)[0] if ":" in client_id else ""
+    if prefix in _REFUSED_PREFIXES:
+        raise InputError(_REFUSED_PREFIXES[prefix], code="unsupported_client_id")
+    if prefix + ":" != DID_PREFIX or not client_id[len(DID_PREFIX) :].startswith("did:"):
+        # No prefix means a pre-registered client (§5.9.2): this wallet has none.
+        raise InputError(
+            "only verifiers identified by a DID (decentralized_identifier:) are answered here",
+            code="unsupported_client_id",
+        )
+
+
+def binding(client_id: str, response_uri: str) -> Binding:
+    """Whether the answer goes to the verifier's own host, another host, or cannot be told."""
+    allowed = response_uri_allowed(client_id, response_uri)
+    if allowed is None:
+        return "unbound"
+    return "same_host" if allowed else "other_host"
 
 
 def response_uri_allowed(client_id: str, response_uri: str) -> bool | None:

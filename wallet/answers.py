@@ -3,8 +3,10 @@
 The protocol pieces are `microcred.oid4vp`'s. This module adds the wallet's rules: the request
 object is fetched through the guarded fetcher (no redirects, F07) and its signature checked
 against the verifier's DID before anything is shown; the answer goes only to the verifier's own
-host (a did:web verifier that asks to post elsewhere is refused); what leaves is exactly what
-the consent screen listed; and the browser follows only a safe `redirect_uri` (F10).
+host (a did:web verifier that asks to post elsewhere is refused; for a did:key or did:jwk
+verifier, which names no host, the learner is warned and must confirm where it goes); what
+leaves is exactly what the consent screen listed; and the browser follows only a safe
+`redirect_uri` (F10).
 """
 
 from __future__ import annotations
@@ -20,7 +22,13 @@ from microcred import claim_selection, dcql, oid4vp
 from microcred.consent import Leaving, disclosed_names, held_sd_jwt, leaving
 from microcred.credential import SD_JWT_VC
 from microcred.errors import CredentialError, InputError, MicrocredError
-from microcred.wallet_link import response_uri_allowed, safe_redirect, verifier_host
+from microcred.wallet_link import (
+    Binding,
+    binding,
+    check_client_id,
+    safe_redirect,
+    verifier_host,
+)
 
 from .outside import get_outside
 from .portability import open_key
@@ -47,10 +55,23 @@ class Consent:
     response_host: str
     options: dict[str, list[Option]]
     answerable: bool
+    binding: Binding = "same_host"
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """True when nothing ties the verifier's identifier to where the answer goes."""
+        return self.binding == "unbound"
+
+    @property
+    def did_method(self) -> str:
+        """The verifier's DID method, e.g. `did:key`."""
+        did = self.request.client_id.removeprefix(oid4vp.DID_PREFIX)
+        return ":".join(did.split(":")[:2])
 
 
 def fetch(client_id: str, request_uri: str) -> str:
     """Fetch the signed request object by reference (checked link, guarded fetch)."""
+    check_client_id(client_id)  # refused prefixes cost no request to their request_uri
     link = "openid4vp://?" + urlencode({"client_id": client_id, "request_uri": request_uri})
     client_id, request_uri = oid4vp.parse_request_link(link)
     return oid4vp.fetch_request(get_outside().fetcher, request_uri)
@@ -58,8 +79,9 @@ def fetch(client_id: str, request_uri: str) -> str:
 
 def verify(client_id: str, token: str) -> oid4vp.AuthorizationRequest:
     """Check the request's signature against the verifier's DID and where it wants the answer."""
+    check_client_id(client_id)
     request = oid4vp.verify_request(token, client_id=client_id, resolver=get_outside().resolver)
-    if response_uri_allowed(request.client_id, request.response_uri) is False:
+    if binding(request.client_id, request.response_uri) == "other_host":
         raise CredentialError(
             _(
                 "This request wants your answer sent to %(host)s, which is not the verifier's own "
@@ -113,6 +135,7 @@ def consent(user_id: str, request: oid4vp.AuthorizationRequest) -> Consent:
         urlsplit(request.response_uri).netloc,
         options,
         claim_selection.answerable(request.query, options),
+        binding(request.client_id, request.response_uri),
     )
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from microcred.errors import InputError
-from microcred.wallet_link import classify, response_uri_allowed, safe_redirect, verifier_host
+from microcred.wallet_link import (
+    binding,
+    check_client_id,
+    classify,
+    response_uri_allowed,
+    safe_redirect,
+    verifier_host,
+)
 
 VERIFIER = "decentralized_identifier:did:web:localhost%3A5003"
 
@@ -102,6 +109,58 @@ def test_non_web_verifiers_cannot_be_checked() -> None:
     assert (
         response_uri_allowed("decentralized_identifier:did:key:z6Mkx", "https://a.example") is None
     )
+
+
+@pytest.mark.parametrize(
+    ("client_id", "uri", "expected"),
+    [
+        (VERIFIER, "http://localhost:5003/vp/response", "same_host"),
+        (VERIFIER, "https://elsewhere.example/steal", "other_host"),
+        ("decentralized_identifier:did:key:z6Mkx", "https://a.example/r", "unbound"),
+        ("decentralized_identifier:did:jwk:eyJ9", "https://a.example/r", "unbound"),
+    ],
+    ids=["did-web-home", "did-web-elsewhere", "did-key", "did-jwk"],
+)
+def test_binding_says_whether_the_answer_goes_home(client_id: str, uri: str, expected: str) -> None:
+    assert binding(client_id, uri) == expected
+
+
+@pytest.mark.parametrize(
+    "client_id",
+    [VERIFIER, "decentralized_identifier:did:key:z6Mkx", "decentralized_identifier:did:jwk:e"],
+)
+def test_did_client_ids_are_answered(client_id: str) -> None:
+    check_client_id(client_id)
+
+
+@pytest.mark.parametrize(
+    ("client_id", "message"),
+    [
+        ("origin:https://v.example", "must not be accepted"),
+        ("redirect_uri:https://v.example/cb", "cannot be signed"),
+        ("x509_san_dns:v.example", "X.509"),
+        ("x509_hash:Uvo3HtuIxuhC92rShpgqcT3YXwrqRxWEviRiA0OZszk", "X.509"),
+        ("verifier_attestation:v.example", "attestations"),
+        ("openid_federation:https://v.example", "Federation"),
+        ("v.example", "identified by a DID"),
+        ("decentralized_identifier:v.example", "identified by a DID"),
+        ("", "names no verifier"),
+    ],
+    ids=[
+        "origin",
+        "redirect-uri",
+        "x509-san",
+        "x509-hash",
+        "attestation",
+        "federation",
+        "pre-registered",
+        "not-a-did",
+        "empty",
+    ],
+)
+def test_other_client_ids_are_refused_with_the_reason(client_id: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        check_client_id(client_id)
 
 
 @pytest.mark.parametrize(

@@ -214,7 +214,10 @@ def test_request_uri_redirects_are_not_followed(
 
 
 def test_request_uri_on_a_private_address_is_refused(app: Flask, learner: FlaskClient) -> None:
-    link = "openid4vp://?client_id=x&request_uri=" + quote("http://10.0.0.5/r/1", safe="")
+    client_id = quote("decentralized_identifier:did:web:v.example", safe="")
+    link = f"openid4vp://?client_id={client_id}&request_uri=" + quote(
+        "http://10.0.0.5/r/1", safe=""
+    )
     response = attempt(learner, link)
     assert 400 <= response.status_code < 500 and "10.0.0.5" in response.get_data(as_text=True)
 
@@ -306,3 +309,75 @@ def test_another_learners_request_is_not_found(
     assert other.get(path).status_code == 404
     assert other.post(path, data={"action": "share"}).status_code == 404
     assert hostile.site.received == []
+
+
+# --- verifiers identified by a bare key, and client id prefixes the wallet refuses ----------
+
+
+@pytest.fixture
+def bare() -> Any:
+    site = FakeSite()
+    yield Hostile(site, "Quick Hire", bare_key=True)
+    site.close()
+
+
+def test_a_bare_key_verifier_needs_the_learners_confirmation(
+    app: Flask, learner: FlaskClient, bare: Hostile
+) -> None:
+    bare.site.posts["/response/1"] = (200, b"{}")
+    consent = attempt(learner, bare.link())
+    assert consent.status_code == 200
+    page = consent.get_data(as_text=True)
+    host = bare.site.base.removeprefix("http://")
+    assert "identified only by a key (did:key)" in page and "address not tied" in page
+    assert f"I know this verifier and expect my answer to go to {host}" in page
+    path = re.search(r'action="(/vp/[^"]+)"', page).group(1)  # type: ignore[union-attr]
+    unconfirmed = learner.post(path, data={"action": "share", **_choices(page)})
+    assert unconfirmed.status_code == 400
+    assert "Tick the box to confirm" in unconfirmed.get_data(as_text=True)
+    assert bare.site.received == []
+    confirmed = learner.post(
+        path, data={"action": "share", "confirm_destination": "yes", **_choices(page)}
+    )
+    assert confirmed.status_code == 200 and "Shared" in confirmed.get_data(as_text=True)
+    assert [posted for posted, _body in bare.site.received] == ["/response/1"]
+
+
+def test_a_bare_key_verifier_can_be_declined_without_confirming(
+    learner: FlaskClient, bare: Hostile
+) -> None:
+    bare.site.posts["/response/1"] = (200, b"{}")
+    page = attempt(learner, bare.link()).get_data(as_text=True)
+    path = re.search(r'action="(/vp/[^"]+)"', page).group(1)  # type: ignore[union-attr]
+    done = learner.post(path, data={"action": "decline"})
+    assert done.status_code == 200 and "Declined" in done.get_data(as_text=True)
+    ((_path, body),) = bare.site.received
+    assert parse_qs(body.decode())["error"] == ["access_denied"]
+
+
+def test_a_did_web_verifier_needs_no_confirmation(learner: FlaskClient, hostile: Hostile) -> None:
+    page = attempt(learner, hostile.link()).get_data(as_text=True)
+    assert "the verifier's own address" in page and "confirm_destination" not in page
+
+
+@pytest.mark.parametrize(
+    ("client_id", "message"),
+    [
+        ("origin:https://v.example", "reserved for the Digital Credentials API"),
+        ("redirect_uri:https://v.example/cb", "cannot be signed"),
+        ("x509_san_dns:v.example", "X.509"),
+        ("v.example", "identified by a DID"),
+    ],
+    ids=["origin", "redirect-uri", "x509", "pre-registered"],
+)
+def test_refused_client_id_prefixes_are_named(
+    app: Flask, learner: FlaskClient, hostile: Hostile, client_id: str, message: str
+) -> None:
+    link = "openid4vp://?" + urlencode(
+        {"client_id": client_id, "request_uri": hostile.site.base + "/r/1"}
+    )
+    hostile.link()
+    response = attempt(learner, link)
+    assert 400 <= response.status_code < 500
+    assert message in response.get_data(as_text=True)
+    assert table_counts(app)["pending"] == 0

@@ -72,16 +72,22 @@ class FakeSite:
 class Hostile:
     """A fake verifier with its own did:web on a loopback site, signing what a test wants."""
 
-    def __init__(self, site: FakeSite, name: str = "ACME Bank") -> None:
+    def __init__(self, site: FakeSite, name: str = "ACME Bank", *, bare_key: bool = False) -> None:
         self.site = site
         self.name = name
         self.key = PrivateKey.generate()
-        self.did = did.did_web(site.base)
+        if bare_key:
+            # A did:key verifier: its identifier names no host (OpenID4VP §5.9.3 allows it).
+            self.did = did.did_key(self.key.public_key)
+            self.kid = f"{self.did}#{self.did.removeprefix('did:key:')}"
+        else:
+            self.did = did.did_web(site.base)
+            self.kid = f"{self.did}#key-1"
+            site.put_json(
+                "/.well-known/did.json",
+                did.did_web_document(self.did, [("key-1", self.key.public_key)]),
+            )
         self.client_id = oid4vp.client_id_for(self.did)
-        site.put_json(
-            "/.well-known/did.json",
-            did.did_web_document(self.did, [("key-1", self.key.public_key)]),
-        )
 
     def link(self, *, path: str = "/r/1", **changes: Any) -> str:
         claims = oid4vp.request_object(
@@ -96,7 +102,7 @@ class Hostile:
         )
         signer = changes.pop("signer", self.key)
         claims.update(changes)
-        token = oid4vp.sign_request(claims, signer, f"{self.did}#key-1")
+        token = oid4vp.sign_request(claims, signer, self.kid)
         self.site.put(path, token.encode(), "application/oauth-authz-req+jwt")
         return "openid4vp://?" + urlencode(
             {"client_id": self.client_id, "request_uri": self.site.base + path}

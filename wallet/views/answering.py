@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 from flask import abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from microcred.errors import MicrocredError
 
@@ -56,9 +57,17 @@ def consent(pending_id: str) -> Any:
         return _failed(error)
     if request.method == "GET":
         return render_template("wallet/request.html", view=view, pending_id=pending_id)
+    sharing = request.form.get("action") == "share"
+    if sharing and view.needs_confirmation and request.form.get("confirm_destination") != "yes":
+        # F08: a bare-key verifier is not tied to its response_uri; the learner must say so.
+        error = _("Tick the box to confirm where your answer goes, or decline.")
+        page = render_template(
+            "wallet/request.html", view=view, pending_id=pending_id, confirm_error=error
+        )
+        return page, 400
     if not pending_store.consume_pending(get_db(), g.user["id"], pending_id, "request"):
         abort(404)  # J04: answered already (second click, other tab)
-    if request.form.get("action") != "share":
+    if not sharing:
         answer = answers.decline(checked)
         return render_template(
             "wallet/vp_done.html", shared=False, next_url=answers.next_url(answer, checked)
