@@ -63,6 +63,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # do not count, so a lecture hall behind one NAT can redeem its printed cards.
         TOKEN_FAILURES_PER_MINUTE=60,
         STATUS_MAX_AGE=60,
+        # Entries of each new status list (a multiple of 8; tests use small lists to fill them).
+        STATUS_LIST_SIZE=131_072,
         CLOCK=None,
     )
     app.config.from_prefixed_env("ISSUER")

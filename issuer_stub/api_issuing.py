@@ -24,7 +24,7 @@ from microcred.oid4vci import JWT_VC_CONFIG, OB3_CONFIG, SD_JWT_CONFIG
 from . import issuing, store
 from .identity import institution
 from .offers import make_offer, offer_links, offer_uri, tx_code
-from .publishing import institution_name
+from .publishing import institution_name, publisher
 from .store import awards as award_store, tokens as token_store
 
 CONFIG_BY_FORMAT = {"ldp_vc": OB3_CONFIG, "jwt_vc_json": JWT_VC_CONFIG, "dc+sd-jwt": SD_JWT_CONFIG}
@@ -89,7 +89,9 @@ def issue_award(
         record = _record(award_id, ask, course, now, signed=holder is not None)
         actor = f"api:{caller['name']}"
         try:
-            award_store.create_award(db, record, offer=offer, actor=actor, now=now)
+            award_store.create_award(
+                db, record, offer=offer, actor=actor, now=now, publisher=publisher(db, now)
+            )
         except sqlite3.IntegrityError:
             raise CredentialError("this credentialId was already used", code="duplicate") from None
         if offer is not None:

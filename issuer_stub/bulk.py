@@ -23,7 +23,9 @@ from microcred.learner_csv import LearnerRow
 
 from . import store
 from .offers import make_offer
+from .publishing import publisher
 from .store import bulk as bulk_store
+from .store.status import Publisher
 
 log = logging.getLogger(__name__)
 # Jobs remembered for progress pages; finished jobs are also in the database.
@@ -116,23 +118,39 @@ def start(
         "tx_required": tx_required,
         "created_by": actor,
     }
+    # The signer of any status list the file opens is made here too (it needs the app).
+    signer = publisher(store.get_db(), now)
     board().add(job_id, len(awards))
     thread = threading.Thread(
-        target=_run, args=(app, job, awards, offers, now), name=f"bulk-{job_id[:8]}", daemon=True
+        target=_run,
+        args=(app, job, awards, offers, signer, now),
+        name=f"bulk-{job_id[:8]}",
+        daemon=True,
     )
     thread.start()
     return job_id
 
 
 def _run(
-    app: Flask, job: dict[str, Any], awards: list[dict[str, Any]], offers: list[Any], now: float
+    app: Flask,
+    job: dict[str, Any],
+    awards: list[dict[str, Any]],
+    offers: list[Any],
+    signer: Publisher,
+    now: float,
 ) -> None:
     jobs: JobBoard = app.extensions["issuer_jobs"]
     job_id = job["id"]
     db = store.open_db(app.config["DATABASE"])
     try:
         bulk_store.create_bulk(
-            db, job, awards, offers, progress=lambda done: jobs.update(job_id, done=done), now=now
+            db,
+            job,
+            awards,
+            offers,
+            progress=lambda done: jobs.update(job_id, done=done),
+            now=now,
+            publisher=signer,
         )
         jobs.update(job_id, state="done", done=len(awards))
     except MicrocredError as error:

@@ -26,6 +26,8 @@ from microcred.issuance import IssuerIdentity
 from microcred.keys import PrivateKey
 from microcred.status_documents import StatusDocument
 
+from .store.status import Publisher
+
 log = logging.getLogger(__name__)
 
 KEY_FILE = "issuer-signing-key.jwk"
@@ -49,16 +51,17 @@ class Institution:
         """The did.json served at /.well-known/did.json."""
         return did.did_web_document(self.did, [(KEY_FRAGMENT, self.key.public_key)])
 
-    def status_publisher(self, name: str, now: float) -> Any:
-        """A function from (index, state) pairs to the signed status documents."""
+    def status_publisher(self, name: str, now: float, new_list_size: int) -> Publisher:
+        """What signs a status list's documents under this identity, dated `now`."""
 
-        def publish(entries: list[tuple[int, str]]) -> tuple[StatusDocument, ...]:
+        def sign(list_id: int, size: int, entries: list[tuple[int, str]]) -> list[StatusDocument]:
             moment = dt.datetime.fromtimestamp(now, dt.UTC)
-            return status_documents.status_documents(
-                self.identity(name), self.base_url, entries, now=moment
+            documents = status_documents.status_documents(
+                self.identity(name), self.base_url, entries, now=moment, size=size, list_id=list_id
             )
+            return list(documents)
 
-        return publish
+        return Publisher(self.did, sign, new_list_size)
 
 
 def load_key(instance: Path) -> PrivateKey:

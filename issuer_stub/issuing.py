@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from microcred import issuance
+from microcred.errors import StatusListError
 from microcred.key_proof import HolderKey
 from microcred.model import Award, Course
 from microcred.oid4vci import JWT_VC_CONFIG, OB3_CONFIG, SD_JWT_CONFIG
@@ -75,7 +76,9 @@ def issue(
     course, model = award_model(award)
     identity = institution.identity(name)
     issued_at = dt.datetime.fromtimestamp(int(now), dt.UTC)
-    index = int(award["status_index"])
+    if award.get("status_list") is None:
+        raise StatusListError("the award has no status list", code="status_invalid")
+    status_list, index = int(award["status_list"]), int(award["list_index"])
     base = institution.base_url
     if configuration_id == SD_JWT_CONFIG:
         return issuance.issue_sd_jwt_vc(
@@ -85,9 +88,9 @@ def issue(
             holder_jwk=holder.public_key.jwk,
             issued_at=issued_at,
             expires_at=_end_of_day(model.valid_until),
-            status=(token_url(base), index),
+            status=(token_url(base, status_list), index),
         )
-    entries = issuance.bitstring_status_entries(status_urls(base), index)
+    entries = issuance.bitstring_status_entries(status_urls(base, status_list), index)
     common: dict[str, Any] = {
         "credential_id": credential_id(award["id"], configuration_id),
         "subject_id": holder.did,

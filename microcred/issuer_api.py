@@ -113,8 +113,9 @@ def read_issue_request(body: Any, *, today: str) -> IssueRequest:
     if not isinstance(tx_code, bool):
         raise _bad("options.txCode must be true or false")
     award = Award(
-        given_name=_text(subject.get("givenName", ""), "givenName", required=False) or "",
-        family_name=_text(subject.get("familyName", ""), "familyName", required=False) or "",
+        # One name is enough (mononymous learners); `award_problems` asks for at least one.
+        given_name=_text(subject.get("givenName"), "givenName", required=False) or "",
+        family_name=_text(subject.get("familyName"), "familyName", required=False) or "",
         learner_id=str(_text(subject.get("learnerId"), "learnerId")),
         date_of_issuance=_text(credential.get("awardedDate"), "awardedDate", required=False)
         or today,

@@ -2,8 +2,9 @@
 
 Rebuilding from the full set of states is idempotent: whatever happened before (a crash between
 two writes, a lost update), publishing again gives the lists the database says (SECURITY-CASES
-E19). Three documents: a W3C BitstringStatusListCredential per purpose, signed eddsa-rdfc-2022,
-and one IETF Token Status List (2 bits: 0 valid, 1 revoked, 2 suspended), signed as a JWT.
+E19). Three documents per list: a W3C BitstringStatusListCredential per purpose, signed
+eddsa-rdfc-2022, and one IETF Token Status List (2 bits: 0 valid, 1 revoked, 2 suspended), signed
+as a JWT. An issuer may have several numbered lists, each with its own three URLs.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from .status_list import REVOCATION, SUSPENSION, Bitstring
 from .status_list_credential import status_list_credential
 from .token_status_list import TokenStatusList, sign_status_list_token
 
+# The documents of each status list: a Bitstring list per purpose and one Token Status List.
+KINDS = ("revocation", "suspension", "token")
+# Where the first list's documents are served; later lists add their number (`list_path`).
 REVOCATION_PATH = "/status/revocation"
 SUSPENSION_PATH = "/status/suspension"
 TOKEN_PATH = "/status/token"
@@ -37,14 +41,28 @@ class StatusDocument:
     body: bytes
 
 
-def status_urls(base_url: str) -> dict[str, str]:
-    """The Bitstring Status List URL of each purpose for an issuer at `base_url`."""
-    return {REVOCATION: base_url + REVOCATION_PATH, SUSPENSION: base_url + SUSPENSION_PATH}
+def list_path(list_id: int, kind: str) -> str:
+    """Where a list's document of one kind is served: `/status/<kind>`, then `/status/<n>/<kind>`.
+
+    The first list keeps the unnumbered paths that credentials issued before lists were
+    numbered already name.
+    """
+    if kind not in KINDS or list_id < 1:
+        raise ValueError(f"no status document {kind!r} for list {list_id}")
+    return f"/status/{kind}" if list_id == 1 else f"/status/{list_id}/{kind}"
 
 
-def token_url(base_url: str) -> str:
-    """The Token Status List URL (`status.status_list.uri` of SD-JWT VCs)."""
-    return base_url + TOKEN_PATH
+def status_urls(base_url: str, list_id: int = 1) -> dict[str, str]:
+    """The Bitstring Status List URL of each purpose of one list of an issuer at `base_url`."""
+    return {
+        REVOCATION: base_url + list_path(list_id, "revocation"),
+        SUSPENSION: base_url + list_path(list_id, "suspension"),
+    }
+
+
+def token_url(base_url: str, list_id: int = 1) -> str:
+    """A Token Status List URL (`status.status_list.uri` of SD-JWT VCs)."""
+    return base_url + list_path(list_id, "token")
 
 
 def _timestamp(moment: dt.datetime) -> str:
@@ -74,13 +92,14 @@ def status_documents(
     *,
     now: dt.datetime,
     size: int = LIST_SIZE,
+    list_id: int = 1,
 ) -> tuple[StatusDocument, ...]:
-    """Build and sign the three status documents of an issuer from its awards' states."""
+    """Build and sign the three status documents of one list from its awards' states."""
     revocation, suspension, tokens = build_lists(entries, size=size)
     created = _timestamp(now)
     documents = []
     for purpose, bits in ((REVOCATION, revocation), (SUSPENSION, suspension)):
-        url = status_urls(base_url)[purpose]
+        url = status_urls(base_url, list_id)[purpose]
         # No validUntil: the lists change only when a status does, and an expired list would
         # make every credential UNVERIFIED until the next change (BSL "Validity Periods").
         unsigned = status_list_credential(
@@ -102,10 +121,11 @@ def status_documents(
     token = sign_status_list_token(
         tokens,
         identity.key,
-        sub=token_url(base_url),
+        sub=token_url(base_url, list_id),
         kid=identity.verification_method,
         iat=int(now.timestamp()),
         ttl=TOKEN_TTL,
     )
-    documents.append(StatusDocument(TOKEN_PATH, TOKEN_MEDIA_TYPE, token.encode("ascii")))
+    path = list_path(list_id, "token")
+    documents.append(StatusDocument(path, TOKEN_MEDIA_TYPE, token.encode("ascii")))
     return tuple(documents)

@@ -1,9 +1,10 @@
 """Status of issued awards: the three states, allowed changes and random list indices.
 
-Every award gets one index into the issuer's status lists, drawn at random so that the lists
-do not reveal the order of issuing (BSL "Privacy Considerations", TSL "Linkability") and never
-reused. Uniqueness is the caller's database constraint (SECURITY-CASES E18); `draw_index` only
-avoids indices it already knows to be taken.
+Every award gets one index into one of the issuer's status lists, drawn at random so that the
+lists do not reveal the order of issuing (BSL "Privacy Considerations", TSL "Linkability") and
+never reused. When a list reaches `list_capacity` the issuer opens the next one. Uniqueness is
+the caller's database constraint (SECURITY-CASES E18); `draw_index` only avoids indices it
+already knows to be taken.
 """
 
 from __future__ import annotations
@@ -25,6 +26,15 @@ TRANSITIONS = frozenset(
 )
 # Random draws before giving up: a list 90% full still succeeds with probability 1 - 0.9**64.
 MAX_DRAWS = 64
+# A list takes new awards until 4/5 of it is used, then the issuer opens another: at that fill
+# a single draw fails with probability 0.8**64 (about 6e-7) and the used entries still hide
+# among many unused ones.
+FILL_NUMERATOR, FILL_DENOMINATOR = 4, 5
+
+
+def list_capacity(size: int) -> int:
+    """How many awards a list of `size` entries takes before a new list is opened."""
+    return size * FILL_NUMERATOR // FILL_DENOMINATOR
 
 
 def draw_index(

@@ -1,32 +1,31 @@
 """Awards (one learner's micro-credential), their offers and status (active, suspended, revoked).
 
-An award is created with its random status-list index and, usually, its first offer, in one
-transaction. A status change updates the award, kills live offers of a revoked award, rebuilds
-the published status documents from every award's state and writes the audit entry, again in
-one transaction: the lists can never disagree with the database (SECURITY-CASES E18, E19, G3).
+An award is created with its random status-list slot (opening a new list when the newest is
+full, see `status`) and, usually, its first offer, in one transaction. A status change updates
+the award, kills live offers of a revoked award, rebuilds its list's published documents from
+the database and writes the audit entry, again in one transaction: the lists can never disagree
+with the database (SECURITY-CASES E18, E19, G3).
 """
 
 from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
 
 from microcred.errors import CredentialError
-from microcred.status_documents import StatusDocument
-from microcred.status_index import REVOKED, check_transition, draw_index
+from microcred.status_index import REVOKED, check_transition
 
-from . import row, rows, scalar, write
-from .staff import audit, digest
+from . import row, rows, scalar, status as status_store, write
+from .staff import audit
+from .status import Publisher
 
 # Retries when a concurrent writer took the same random index first (the UNIQUE constraint).
 INDEX_RETRIES = 8
 PAGE_SIZE = 50
-Publisher = Callable[[list[tuple[int, str]]], Iterable[StatusDocument]]
 
 
 @dataclass(frozen=True)
@@ -37,21 +36,6 @@ class NewOffer:
     code_hash: str
     tx_required: bool
     expires_at: float
-
-
-class _TakenIndices:
-    """`index in taken` asks the database, so a single award need not load every index."""
-
-    def __init__(self, db: sqlite_utils.Database) -> None:
-        self._db = db
-
-    def __contains__(self, index: object) -> bool:
-        return bool(scalar(self._db, "SELECT 1 FROM awards WHERE status_index = ?", [index]))
-
-
-def used_indices(db: sqlite_utils.Database) -> set[int]:
-    """Every status index in use (bulk issuing draws against this set)."""
-    return {int(r[0]) for r in db.execute("SELECT status_index FROM awards").fetchall()}
 
 
 def insert_offer(db: sqlite_utils.Database, award_id: str, offer: NewOffer, now: float) -> None:
@@ -70,14 +54,16 @@ def create_award(
     offer: NewOffer | None,
     actor: str,
     now: float,
+    publisher: Publisher | None = None,
 ) -> None:
-    """Insert an award with a fresh random status index (and its first offer) in one transaction.
+    """Insert an award with a fresh random status slot (and its first offer) in one transaction.
 
-    `award` holds the awards columns except status_index, created_at and created_by.
+    `award` holds the awards columns except status_index, created_at and created_by. Without a
+    `publisher` no new status list can be opened, and a full list is a StatusListError.
     """
     with write(db):
         for attempt in range(INDEX_RETRIES):
-            values = dict(award, status_index=draw_index(_TakenIndices(db)))
+            values = dict(award, status_index=status_store.draw_slot(db, publisher, now))
             values.update(created_at=now, created_by=actor)
             try:
                 with db.atomic():  # a savepoint: a lost index race leaves no half row
@@ -108,13 +94,21 @@ def new_offer(
         audit(db, actor, "offer_created", f"award:{award_id}", None, now=now)
 
 
+# The status list of an award (`l`, joined to `a`): the credential's list number and index.
+LIST_JOIN = (
+    " LEFT JOIN status_lists l ON a.status_index >= l.first_slot"
+    " AND a.status_index < l.first_slot + l.size"
+)
+LIST_COLUMNS = "l.id AS status_list, a.status_index - l.first_slot AS list_index"
+
+
 def get_award(db: sqlite_utils.Database, award_id: str) -> dict[str, Any] | None:
-    """An award with its course's current title, state and slug."""
+    """An award with its status list and index, and its course's current title, state and slug."""
     return row(
         db,
-        "SELECT a.*, c.slug AS course_slug, c.state AS course_state,"
+        f"SELECT a.*, {LIST_COLUMNS}, c.slug AS course_slug, c.state AS course_state,"
         " json_extract(a.course_snapshot, '$.title') AS course_title"
-        " FROM awards a JOIN courses c ON c.id = a.course_id WHERE a.id = ?",
+        f" FROM awards a JOIN courses c ON c.id = a.course_id{LIST_JOIN} WHERE a.id = ?",
         [award_id],
     )
 
@@ -225,75 +219,31 @@ def counts(db: sqlite_utils.Database) -> dict[str, int]:
     }
 
 
-def status_entries(db: sqlite_utils.Database) -> list[tuple[int, str]]:
-    """(index, state) of every award that is not active: what the status lists must say."""
-    found = db.execute("SELECT status_index, status FROM awards WHERE status != 'active'")
-    return [(int(index), str(state)) for index, state in found.fetchall()]
-
-
-def store_documents(
-    db: sqlite_utils.Database, documents: Iterable[StatusDocument], issuer: str, now: float
-) -> None:
-    """Replace the published status documents (inside the caller's transaction)."""
-    for document in documents:
-        db.execute(
-            "INSERT INTO status_documents (path, media_type, body, etag, issuer, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET media_type = excluded."
-            "media_type, body = excluded.body, etag = excluded.etag, issuer = excluded.issuer,"
-            " updated_at = excluded.updated_at",
-            [
-                document.path,
-                document.media_type,
-                document.body,
-                digest(document.body.decode("utf-8"))[:32],
-                issuer,
-                now,
-            ],
-        )
-
-
-def publish_status(
-    db: sqlite_utils.Database, publisher: Publisher, issuer: str, now: float
-) -> None:
-    """Rebuild and store the status documents from the awards (idempotent, transactional)."""
-    with write(db):
-        store_documents(db, publisher(status_entries(db)), issuer, now)
-
-
-def documents_issuer(db: sqlite_utils.Database) -> set[str]:
-    """Which issuer DIDs signed the stored status documents (empty before the first start)."""
-    return {str(r[0]) for r in db.execute("SELECT DISTINCT issuer FROM status_documents")}
-
-
-def get_document(db: sqlite_utils.Database, path: str) -> dict[str, Any] | None:
-    """A published status document by path."""
-    return row(db, "SELECT media_type, body, etag FROM status_documents WHERE path = ?", [path])
-
-
 def change_status(
     db: sqlite_utils.Database,
     award_id: str,
     wanted: str,
     *,
     publisher: Publisher,
-    issuer: str,
     actor: str,
     reason: str | None,
     now: float,
 ) -> str:
-    """Move an award to `wanted` and republish the lists in the same transaction; old state back."""
+    """Move an award to `wanted` and republish its list in the same transaction; old state back."""
     with write(db):
-        current = scalar(db, "SELECT status FROM awards WHERE id = ?", [award_id])
-        if current is None:
+        found = row(db, "SELECT status, status_index FROM awards WHERE id = ?", [award_id])
+        if found is None:
             raise CredentialError("no such credential", code="not_found")
-        check_transition(str(current), wanted)
+        current = str(found["status"])
+        check_transition(current, wanted)
         db.execute("UPDATE awards SET status = ? WHERE id = ?", [wanted, award_id])
         if wanted == REVOKED:
             # A revoked award must not be collected any more: its live offers die with it.
             db.execute(
                 "UPDATE offers SET state = 'dead' WHERE award_id = ? AND state = 'live'", [award_id]
             )
-        store_documents(db, publisher(status_entries(db)), issuer, now)
+        status_list = status_store.list_of(db, int(found["status_index"]))
+        status_store.republish(db, status_list, publisher, now)
         action = {"suspended": "suspended", "revoked": "revoked", "active": "unsuspended"}[wanted]
         audit(db, actor, action, f"award:{award_id}", reason, now=now)
-    return str(current)
+    return current

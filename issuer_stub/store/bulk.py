@@ -8,11 +8,11 @@ from typing import Any
 import sqlite_utils
 
 from microcred.errors import InputError
-from microcred.status_index import draw_indices
 
-from . import row, rows, scalar, write
-from .awards import NewOffer, learners_with_award, used_indices
+from . import row, rows, scalar, status as status_store, write
+from .awards import NewOffer, learners_with_award
 from .staff import audit
+from .status import Publisher
 
 # Rows per executemany: small enough to report progress often, large enough to be fast.
 CHUNK = 250
@@ -42,8 +42,12 @@ def create_bulk(
     *,
     progress: Callable[[int], None],
     now: float,
+    publisher: Publisher | None = None,
 ) -> None:
-    """Insert the job, its awards (random free indices) and one offer each, all or nothing."""
+    """Insert the job, its awards (random free slots) and one offer each, all or nothing.
+
+    A file larger than the room left in the newest status list continues in new lists.
+    """
     actor = str(job["created_by"])
     with write(db):
         # Checked again under the write lock: a single award may have been made since upload.
@@ -64,7 +68,7 @@ def create_bulk(
                 actor,
             ],
         )
-        indices = draw_indices(len(awards), used_indices(db))
+        indices = status_store.draw_slots(db, len(awards), publisher, now)
         marks = ", ".join("?" for _ in _AWARD_COLUMNS)
         award_sql = f"INSERT INTO awards ({', '.join(_AWARD_COLUMNS)}) VALUES ({marks})"
         offer_sql = (

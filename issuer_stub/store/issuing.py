@@ -16,6 +16,7 @@ from typing import Any
 import sqlite_utils
 
 from . import row, scalar, write
+from .awards import LIST_COLUMNS, LIST_JOIN
 
 # Outcomes of `redeem` that are not "ok", as the token endpoint reports them.
 REFUSALS = ("unknown", "used", "dead", "expired", "tx_missing", "tx_wrong", "tx_locked")
@@ -80,8 +81,9 @@ def token_grant(db: sqlite_utils.Database, token_hash: str, now: float) -> dict[
     """The award an unexpired access token may collect, with its offer id; else None."""
     return row(
         db,
-        "SELECT t.offer_id, a.* FROM access_tokens t JOIN offers o ON o.id = t.offer_id"
-        " JOIN awards a ON a.id = o.award_id WHERE t.token_hash = ? AND t.expires_at > ?",
+        f"SELECT t.offer_id, a.*, {LIST_COLUMNS} FROM access_tokens t"
+        " JOIN offers o ON o.id = t.offer_id JOIN awards a ON a.id = o.award_id"
+        f"{LIST_JOIN} WHERE t.token_hash = ? AND t.expires_at > ?",
         [token_hash, now],
     )
 

@@ -11,6 +11,8 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("issuer_stub")
+# The size of the one list that every award made before m002 belongs to.
+FIRST_LIST_SIZE = 131_072
 
 _TABLES = (
     """CREATE TABLE profile (
@@ -139,3 +141,27 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     """Every table of the first release."""
     for statement in _TABLES:
         db.execute(statement)
+
+
+@migrations()
+def m002_status_lists(db: sqlite_utils.Database) -> None:
+    """Numbered status lists, so that issuing goes on in a new list when one fills up.
+
+    An award's `status_index` is its slot in the issuer's run of lists: list n covers the slots
+    [first_slot, first_slot + size), and the credential's index is `status_index - first_slot`.
+    The slots of the awards made before lists were numbered are exactly the first list's.
+    """
+    db.execute(
+        """CREATE TABLE status_lists (
+            id INTEGER PRIMARY KEY CHECK (id >= 1),
+            first_slot INTEGER NOT NULL UNIQUE CHECK (first_slot >= 0),
+            size INTEGER NOT NULL CHECK (size >= 8 AND size % 8 = 0),
+            opened_at REAL NOT NULL
+        )"""
+    )
+    if db.execute("SELECT 1 FROM awards LIMIT 1").fetchone():
+        db.execute(
+            "INSERT INTO status_lists (id, first_slot, size, opened_at)"
+            " VALUES (1, 0, ?, strftime('%s', 'now'))",
+            [FIRST_LIST_SIZE],
+        )

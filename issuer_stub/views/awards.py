@@ -16,7 +16,7 @@ from microcred import qr
 from .. import auth, store
 from ..forms import LearnerForm, read_learner_form
 from ..offers import make_offer, offer_links, offer_state, tx_code
-from ..publishing import change_status
+from ..publishing import change_status, publisher
 from ..store import awards as award_store, courses as course_store, staff as staff_store
 from . import bp, is_htmx
 
@@ -85,7 +85,9 @@ def issue() -> Any:
     offer = make_offer(
         now, current_app.config["OFFER_LIFETIME"], request.form.get("tx_code") == "on"
     )
-    award_store.create_award(db, record, offer=offer, actor=auth.actor(), now=now)
+    award_store.create_award(
+        db, record, offer=offer, actor=auth.actor(), now=now, publisher=publisher(db, now)
+    )
     return redirect(url_for("issuer.award", award_id=award_id), 303)
 
 

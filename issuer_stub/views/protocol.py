@@ -32,19 +32,18 @@ from microcred.oid4vci import (
     token_response,
 )
 from microcred.rate_limit import RateLimit
-from microcred.status_documents import REVOCATION_PATH, SUSPENSION_PATH, TOKEN_PATH
+from microcred.status_documents import KINDS, list_path
 
 from .. import auth, issuing, store
 from ..identity import derived_secret, institution
 from ..offers import offer_document, offer_links, tx_matches
 from ..publishing import institution_name
 from ..responses import csrf
-from ..store import awards as award_store, issuing as issuing_store
+from ..store import issuing as issuing_store, status as status_store
 from ..store.staff import digest, get_profile
 from . import bp
 from .awards import _qr_png
 
-STATUS_PATHS = {"revocation": REVOCATION_PATH, "suspension": SUSPENSION_PATH, "token": TOKEN_PATH}
 # Token endpoint refusals: (OAuth error, message) per store outcome (§6.3).
 REFUSALS = {
     "unknown": ("invalid_grant", "the pre-authorized code is not known"),
@@ -86,11 +85,13 @@ def did_document() -> Response:
     return _public_json(institution().did_document())
 
 
-@bp.get("/status/<kind>")
-def status_document(kind: str) -> Any:
+@bp.get("/status/<kind>", defaults={"list_id": 1})
+@bp.get("/status/<int:list_id>/<kind>")
+def status_document(kind: str, list_id: int) -> Any:
     """A stored status document, as last rebuilt by a status change (never rebuilt per GET)."""
-    path = STATUS_PATHS.get(kind)
-    found = award_store.get_document(store.get_db(), path) if path else None
+    if kind not in KINDS or list_id < 1 or (list_id == 1 and "/1/" in request.path):
+        abort(404)  # the first list has one address only: /status/<kind>
+    found = status_store.get_document(store.get_db(), list_path(list_id, kind))
     if found is None:
         abort(404)
     max_age = current_app.config["STATUS_MAX_AGE"]

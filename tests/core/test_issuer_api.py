@@ -55,6 +55,14 @@ def test_a_holder_did_gets_a_signed_credential() -> None:
     assert read_issue_request(issue_body({"id": HOLDER}), today="x").format == "ldp_vc"
 
 
+def test_one_name_is_enough() -> None:
+    for missing, kept in (("familyName", "given_name"), ("givenName", "family_name")):
+        body = issue_body()
+        del body["credential"]["credentialSubject"][missing]
+        award = read_issue_request(body, today="2025-06-30").award
+        assert getattr(award, kept) and (award.given_name == "" or award.family_name == "")
+
+
 @pytest.mark.parametrize(
     "body",
     [

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from microcred import data_integrity, did, strictjson
 from microcred.issuance import IssuerIdentity
 from microcred.keys import PrivateKey
@@ -11,6 +13,7 @@ from microcred.status_documents import (
     CREDENTIAL_MEDIA_TYPE,
     TOKEN_MEDIA_TYPE,
     build_lists,
+    list_path,
     status_documents,
     status_urls,
     token_url,
@@ -59,3 +62,31 @@ def test_rebuilding_is_idempotent() -> None:
     first = build_lists(ENTRIES)
     second = build_lists(list(reversed(ENTRIES)))
     assert [a.to_bytes() for a in first] == [b.to_bytes() for b in second]
+
+
+def test_later_lists_have_numbered_addresses_and_their_own_size() -> None:
+    signed = status_documents(IDENTITY, BASE, [(5, "revoked")], now=NOW, size=64, list_id=2)
+    documents = {d.path: d for d in signed}
+    assert set(documents) == {"/status/2/revocation", "/status/2/suspension", "/status/2/token"}
+    assert status_urls(BASE, 2) == {
+        "revocation": BASE + "/status/2/revocation",
+        "suspension": BASE + "/status/2/suspension",
+    }
+    credential = strictjson.loads_object(documents["/status/2/revocation"].body)
+    assert credential["id"] == BASE + "/status/2/revocation"  # BSL: id = statusListCredential
+    bits = read_status_list_credential(
+        credential, purpose="revocation", list_id=BASE + "/status/2/revocation", min_size=64
+    )
+    assert (len(bits), bits.nonzero_indices()) == (64, [5])
+    token = documents["/status/2/token"].body.decode()
+    lst = verify_status_list_token(
+        token, KEY.public_key, expected_sub=token_url(BASE, 2), now=NOW.timestamp()
+    )
+    assert lst.get(5) == 1
+
+
+def test_list_paths_refuse_unknown_kinds_and_numbers() -> None:
+    assert list_path(1, "token") == "/status/token" and list_path(3, "token") == "/status/3/token"
+    for kind, number in (("other", 1), ("token", 0)):
+        with pytest.raises(ValueError):
+            list_path(number, kind)

@@ -82,6 +82,7 @@ TABLES = (
     "deliveries",
     "spent_nonces",
     "status_documents",
+    "status_lists",
     "api_tokens",
     "bulk_jobs",
     "audit",

@@ -8,11 +8,15 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import encode_multipart
 
 from microcred import strictjson
+from microcred.did import DIDResolver
 from microcred.exchange import Response
+from microcred.status_cache import StatusListCache
+from microcred.verify import Verifier
 
 _LINK = re.compile(r'id="offer-link" type="text" readonly value="([^"]+)"')
 _TX = re.compile(r'class="code-big"[^>]*>(\d{6})<')
@@ -111,3 +115,15 @@ class FlaskHTTP:
             headers=dict(headers or {}),
         )
         return self._response(url, answer)
+
+
+def in_process_verifier(app: Flask) -> Verifier:
+    """The core pipeline with the issuer's documents fetched through the test client."""
+    http = FlaskHTTP(app.test_client())
+    resolver = DIDResolver(lambda url: http.get(url).json(), web_scheme="http")
+
+    class Getter:
+        def get(self, url: str, **options: Any) -> Any:
+            return http.get(url, **options)
+
+    return Verifier(resolver=resolver, status_lists=StatusListCache(Getter(), resolver))

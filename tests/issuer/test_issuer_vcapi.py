@@ -9,15 +9,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from issuer_app import Staff, dump
-from issuer_world import FlaskHTTP
+from issuer_world import FlaskHTTP, in_process_verifier
 
 from issuer_stub import issuing
 from microcred import did
-from microcred.did import DIDResolver
 from microcred.keys import PrivateKey
 from microcred.oid4vci_client import WalletClient
-from microcred.status_cache import StatusListCache
-from microcred.verify import Policy, Verifier
+from microcred.verify import Policy
 
 COURSE = "http://localhost:5001/register/courses/da-101"
 HOLDER = PrivateKey.generate("Ed25519")
@@ -45,18 +43,6 @@ def api_token(staff: Staff) -> str:
 
 def call(client: FlaskClient, path: str, body: Any, token: str) -> Any:
     return client.post(path, json=body, headers={"Authorization": f"Bearer {token}"})
-
-
-def in_process_verifier(app: Flask) -> Verifier:
-    """The core pipeline with the issuer's documents fetched through the test client."""
-    http = FlaskHTTP(app.test_client())
-    resolver = DIDResolver(lambda url: http.get(url).json(), web_scheme="http")
-
-    class Getter:
-        def get(self, url: str, **options: Any) -> Any:
-            return http.get(url, **options)
-
-    return Verifier(resolver=resolver, status_lists=StatusListCache(Getter(), resolver))
 
 
 def test_an_lms_offers_a_credential_that_a_wallet_collects(
