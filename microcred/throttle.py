@@ -6,14 +6,19 @@ learner out from elsewhere, and one address cannot walk through many passwords o
 The caller stores (failures, blocked_until) per key, e.g. in its database so that the backoff
 survives restarts and holds across worker processes; this module only decides. (For in-memory
 sliding-window limits, see `microcred.rate_limit`.)
+
+A `Window` caps events per client address whatever the account: failed sign-ins (one address
+trying one password on many accounts, "password spraying") and sign-ups. `address_key` counts
+an IPv6 client by its /64, the block one subscriber usually gets.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 from dataclasses import dataclass
 
-__all__ = ["Backoff", "throttle_key"]
+__all__ = ["Backoff", "Window", "address_key", "throttle_key"]
 
 
 @dataclass(frozen=True)
@@ -40,4 +45,46 @@ class Backoff:
 def throttle_key(account: str, address: str) -> str:
     """A fixed-length key for (account, address); account names compare case-insensitively."""
     material = account.strip().casefold() + "\x00" + address
+    return hashlib.sha256(material.encode("utf-8", errors="replace")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Window:
+    """At most `limit` events per key in a fixed window of `seconds` opened by the first event."""
+
+    limit: int
+    seconds: float
+
+    def __post_init__(self) -> None:
+        if self.limit < 1 or self.seconds <= 0:
+            raise ValueError("a window needs a positive limit and length")
+
+    def after_event(self, count: int, window_end: float, now: float) -> tuple[int, float]:
+        """(count, window end) once one more event happened at `now`."""
+        if now >= window_end:
+            return 1, now + self.seconds
+        return count + 1, window_end
+
+    def wait(self, count: int, window_end: float, now: float) -> float:
+        """Seconds until the key may act again; 0 while it is under the limit."""
+        if now >= window_end or count < self.limit:
+            return 0.0
+        return window_end - now
+
+
+def address_key(purpose: str, address: str) -> str:
+    """A fixed-length key for a per-address limit; IPv6 addresses count by their /64."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        bucket = address  # not an IP (a test client, a proxy's label): counted as it is
+    else:
+        mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
+        if mapped is not None:
+            bucket = str(mapped)
+        elif isinstance(ip, ipaddress.IPv6Address):
+            bucket = str(ipaddress.IPv6Network((ip, 64), strict=False))
+        else:
+            bucket = str(ip)
+    material = purpose + "\x00" + bucket
     return hashlib.sha256(material.encode("utf-8", errors="replace")).hexdigest()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -90,6 +91,116 @@ def test_backoff_is_per_address(app: Flask, auth: Auth) -> None:
         environ_base={"REMOTE_ADDR": "10.9.8.7"},
     )
     assert response.status_code == 303
+
+
+class CountingHasher:
+    """Counts argon2 work (hash and verify) done by the wallet's hasher."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from argon2 import PasswordHasher
+
+        from wallet import account
+
+        self.calls = 0
+        counter = self
+        real = account.hasher
+
+        class Counting(PasswordHasher):
+            def hash(self, *args: Any, **kwargs: Any) -> str:
+                counter.calls += 1
+                return super().hash(*args, **kwargs)
+
+            def verify(self, *args: Any, **kwargs: Any) -> bool:
+                counter.calls += 1
+                return super().verify(*args, **kwargs)
+
+        def counted() -> PasswordHasher:
+            made = real()
+            return Counting(made.time_cost, made.memory_cost, made.parallelism)
+
+        monkeypatch.setattr(account, "hasher", counted)
+
+
+def _signin(client: FlaskClient, username: str, password: str, address: str) -> Any:
+    return client.post(
+        "/signin",
+        data={"username": username, "password": password},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def test_one_address_cannot_spray_passwords_over_many_accounts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(tmp_path / "spray", SIGNIN_FAILURES_PER_ADDRESS=4)
+    client = app.test_client()
+    Auth(client).signup()
+    Auth(client).signout()
+    hashing = CountingHasher(monkeypatch)
+    # One password tried on many names (most unknown): each costs an argon2 hash until the cap.
+    names = ["anna", "binh", "chi", "dung", "em", "giang", "learner"]
+    statuses = [_signin(client, n, "Summer2026!!", "2001:db8:7:7::1").status_code for n in names]
+    assert statuses[:4] == [401] * 4 and set(statuses[4:]) == {429}
+    assert hashing.calls == 4
+    # Another address of the same /64 is the same subscriber; a different address is not.
+    same_block = _signin(client, "learner", PASSWORD, "2001:db8:7:7::99")
+    assert same_block.status_code == 429 and b"Too many attempts" in same_block.data
+    assert _signin(client, "learner", PASSWORD, "2001:db8:7:8::1").status_code == 303
+
+
+def test_a_successful_sign_in_does_not_reset_the_address_window(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "reset", SIGNIN_FAILURES_PER_ADDRESS=3)
+    client = app.test_client()
+    Auth(client).signup()
+    Auth(client).signout()
+    for name in ("anna", "binh"):
+        assert _signin(client, name, "Summer2026!!", "10.1.1.1").status_code == 401
+    assert _signin(client, "learner", PASSWORD, "10.1.1.1").status_code == 303
+    assert _signin(client, "chi", "Summer2026!!", "10.1.1.1").status_code == 401
+    assert _signin(client, "dung", "Summer2026!!", "10.1.1.1").status_code == 429
+
+
+def test_sign_ups_are_limited_per_address(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "signups", SIGNUPS_PER_ADDRESS=2)
+    client = app.test_client()
+
+    def signup(name: str, address: str) -> Any:
+        form = {"username": name, "password": PASSWORD, "confirm": PASSWORD}
+        return client.post("/signup", data=form, environ_base={"REMOTE_ADDR": address})
+
+    assert [signup(n, "10.2.2.2").status_code for n in ("one", "two")] == [303, 303]
+    refused = signup("three", "10.2.2.2")
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 3000
+    assert b"Too many new accounts from your network" in refused.data
+    assert table_counts(app)["users"] == 2
+    assert signup("three", "10.3.3.3").status_code == 303
+
+
+def test_a_form_error_does_not_count_as_a_sign_up(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "typos", SIGNUPS_PER_ADDRESS=1)
+    client = app.test_client()
+    for _ in range(3):
+        bad = {"username": "ok-name", "password": "short", "confirm": "short"}
+        assert client.post("/signup", data=bad).status_code == 400
+    assert Auth(client).signup().status_code == 303
+
+
+def test_hashing_waits_for_a_free_slot_then_says_busy(
+    app: Flask, auth: Auth, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wallet import account
+
+    auth.signup()
+    auth.signout()
+    monkeypatch.setattr(account, "SLOT_WAIT", 0.05)
+    slots = app.extensions["wallet_hash_slots"]
+    while slots.acquire(blocking=False):  # every slot taken, as by concurrent sign-ins
+        pass
+    busy = auth.signin()
+    assert busy.status_code == 429 and b"The wallet is busy" in busy.data
+    assert busy.headers["Retry-After"] == "5"
+    slots.release()
+    assert auth.signin().status_code == 303
 
 
 def test_signin_rotates_the_session(app: Flask, client: FlaskClient, auth: Auth) -> None:

@@ -1,4 +1,4 @@
-"""Users, server-side sessions and the sign-in throttle."""
+"""Users, server-side sessions, the sign-in throttle and per-address limits."""
 
 from __future__ import annotations
 
@@ -134,3 +134,24 @@ def clear_failures(db: sqlite_utils.Database, key: str) -> None:
     """Forget the failures of a key after a successful sign-in."""
     with write(db):
         db.execute("DELETE FROM signin_throttle WHERE key = ?", [key])
+
+
+def window_state(db: sqlite_utils.Database, key: str) -> tuple[int, float]:
+    """(events counted, window end) of a per-address limit."""
+    row = db.execute("SELECT count, window_end FROM address_limits WHERE key = ?", [key]).fetchone()
+    return (0, 0.0) if row is None else (int(row[0]), float(row[1]))
+
+
+def count_event(db: sqlite_utils.Database, key: str, *, now: float, after_event: Any) -> None:
+    """Count one event of a per-address limit; `after_event(count, end, now)` gives the new row."""
+    with write(db):
+        count, window_end = after_event(*window_state(db, key), now)
+        if count == 1:
+            # A new window: ended ones of every address would count from zero anyway.
+            db.execute("DELETE FROM address_limits WHERE window_end <= ?", [now])
+        db.execute(
+            "INSERT INTO address_limits (key, count, window_end) VALUES (?, ?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET count = excluded.count,"
+            " window_end = excluded.window_end",
+            [key, count, window_end],
+        )

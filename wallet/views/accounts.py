@@ -24,6 +24,20 @@ def safe_next(target: str | None) -> str:
     return url_for("wallet.home")
 
 
+def refusal(result: account.SignInResult) -> str:
+    """What the learner is told when a sign-in (or a password check) did not succeed."""
+    if result.error == "throttled":
+        return _("Too many attempts. Wait %(s)d seconds, then try again.", s=result.wait_seconds)
+    if result.error == "busy":
+        return _("The wallet is busy. Try again in a few seconds.")
+    return _("Wrong name or password.")
+
+
+def _signup_refused(message: str, wait: int, username: str) -> Any:
+    page = render_template("wallet/signup.html", error=message, errors={}, username=username)
+    return make_response(page, 429, {"Retry-After": str(wait)})
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 def signup() -> Any:
     """Create an account, then sign in."""
@@ -32,12 +46,22 @@ def signup() -> Any:
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
     errors = account.signup_problems(username, password, request.form.get("confirm", ""))
-    user = None if errors else account.register(username, password)
-    if not errors and user is None:
-        errors["username"] = _("That name is taken; choose another.")
     if errors:
         return render_template("wallet/signup.html", errors=errors, username=username), 400
-    assert user is not None
+    address = request.remote_addr or "-"
+    wait = account.signup_wait(address)
+    if wait:
+        message = _("Too many new accounts from your network. Wait %(s)d seconds.", s=wait)
+        return _signup_refused(message, wait, username)
+    account.count_signup(address)
+    try:
+        user = account.register(username, password)
+    except account.HashingBusy:
+        message = _("The wallet is busy. Try again in a few seconds.")
+        return _signup_refused(message, account.BUSY_RETRY, username)
+    if user is None:
+        errors["username"] = _("That name is taken; choose another.")
+        return render_template("wallet/signup.html", errors=errors, username=username), 400
     account.start_session(user)
     return redirect(url_for("wallet.home"), 303)
 
@@ -55,15 +79,10 @@ def signin() -> Any:
         username, request.form.get("password", ""), request.remote_addr or "-"
     )
     if result.user is None:
-        if result.error == "throttled":
-            error = _(
-                "Too many attempts. Wait %(s)d seconds, then try again.", s=result.wait_seconds
-            )
-            status = 429
-        else:
-            error = _("Wrong name or password.")
-            status = 401
-        page = render_template("wallet/signin.html", error=error, username=username, next=next_url)
+        status = 401 if result.error == "wrong" else 429
+        page = render_template(
+            "wallet/signin.html", error=refusal(result), username=username, next=next_url
+        )
         response = make_response(page, status)
         if result.wait_seconds:
             response.headers["Retry-After"] = str(result.wait_seconds)

@@ -13,7 +13,7 @@ from microcred.errors import MicrocredError
 from .. import account, portability
 from ..store import accounts as account_store, cards as card_store, get_db
 from ..web import login_required, page_status
-from . import bp
+from . import accounts as accounts_views, bp
 
 
 @bp.get("/account")
@@ -81,6 +81,8 @@ def delete_account() -> Any:
     result = account.authenticate(
         g.user["username"], request.form.get("password", ""), request.remote_addr or "-"
     )
+    if result.user is None and result.error != "wrong":
+        return _account_error("delete", accounts_views.refusal(result), 429)
     if result.user is None or result.user["id"] != g.user["id"]:
         return _account_error("delete", _("The password is not right."), 401)
     account.end_session()
