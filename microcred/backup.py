@@ -7,8 +7,9 @@ encryption), all integers big-endian:
     | parallelism (1 byte) | salt (16 bytes) | nonce (12 bytes) | AES-256-GCM ciphertext + tag
 
 The whole header is the AEAD's associated data, so a changed parameter fails like a changed
-byte of the body. Opening checks only the header's shape and bounds (so a forged header cannot
-make the KDF eat a gigabyte), then the GCM tag, before any plaintext is looked at; the
+byte of the body. Opening checks the header's shape, then that its KDF settings are within the
+opener's limit (by default this wallet's own setting: a forged header cannot make the KDF eat a
+gigabyte or run for minutes), then the GCM tag, before any plaintext is looked at; the
 plaintext is zlib-compressed JSON, inflated under a hard cap (J08), then parsed strictly.
 """
 
@@ -62,8 +63,25 @@ class KdfParams:
                 "the backup's key-derivation settings are out of range", code="backup_params"
             )
 
+    def within(self, limit: KdfParams) -> bool:
+        """True when no cost parameter is above the limit's."""
+        return (
+            self.time_cost <= limit.time_cost
+            and self.memory_kib <= limit.memory_kib
+            and self.parallelism <= limit.parallelism
+        )
 
-# RFC 9106 §4 second recommended option (64 MiB, t=3, p=4): ~0.13 s here.
+    def widest(self, other: KdfParams) -> KdfParams:
+        """The larger of each parameter of two settings (a limit that accepts both)."""
+        return KdfParams(
+            max(self.time_cost, other.time_cost),
+            max(self.memory_kib, other.memory_kib),
+            max(self.parallelism, other.parallelism),
+        )
+
+
+# RFC 9106 §4 second recommended option (64 MiB, t=3, p=4): ~0.13 s here. Also the most a
+# backup may ask of the KDF when it is opened, unless the opener allows more.
 DEFAULT_KDF = KdfParams()
 
 
@@ -119,7 +137,7 @@ def seal_backup(
     return header + AESGCM(_key(passphrase, salt, params)).encrypt(nonce, plaintext, header)
 
 
-def _read_header(data: bytes) -> tuple[KdfParams, bytes, bytes]:
+def _read_header(data: bytes, limit: KdfParams) -> tuple[KdfParams, bytes, bytes]:
     if len(data) < len(MAGIC) or data[: len(MAGIC)] != MAGIC:
         raise InputError("this file is not a wallet backup", code="backup_not_a_backup")
     if len(data) < HEADER_BYTES + _TAG_BYTES:
@@ -131,15 +149,27 @@ def _read_header(data: bytes) -> tuple[KdfParams, bytes, bytes]:
         raise InputError("the backup uses an unknown key derivation", code="backup_params")
     params = KdfParams(time_cost, memory, parallelism)
     params.check()
+    if not params.within(limit):
+        # Checked before any key derivation: the header is not authenticated until after it.
+        raise InputError(
+            f"the backup asks for {params.memory_kib // 1024} MiB of memory, "
+            f"{params.time_cost} passes and {params.parallelism} lanes to open; this wallet "
+            f"allows at most {limit.memory_kib // 1024} MiB, {limit.time_cost} passes and "
+            f"{limit.parallelism} lanes, so the file was changed or made elsewhere",
+            code="backup_params",
+        )
     return params, salt, nonce
 
 
-def open_backup(data: bytes, passphrase: str) -> dict[str, Any]:
-    """Decrypt and parse a backup file; nothing is returned unless its tag verifies."""
+def open_backup(data: bytes, passphrase: str, *, limit: KdfParams = DEFAULT_KDF) -> dict[str, Any]:
+    """Decrypt and parse a backup file; nothing is returned unless its tag verifies.
+
+    `limit`: the most key-derivation work the file's header may ask for.
+    """
     if not isinstance(data, bytes | bytearray):
         raise InputError("a backup is binary data", code="backup_not_a_backup")
     data = bytes(data)
-    params, salt, nonce = _read_header(data)
+    params, salt, nonce = _read_header(data, limit)
     _check_passphrase(passphrase, sealing=False)
     header = data[:HEADER_BYTES]
     try:

@@ -34,6 +34,11 @@ def _kdf() -> backup.KdfParams:
     return params if isinstance(params, backup.KdfParams) else backup.DEFAULT_KDF
 
 
+def _open_limit() -> backup.KdfParams:
+    """The most KDF work a backup may ask for: this wallet's setting (or the default, if more)."""
+    return _kdf().widest(backup.DEFAULT_KDF)
+
+
 def key_label(key_id: str) -> str:
     """The vault label a holder key is sealed under."""
     return f"holder-key:{key_id}"
@@ -138,7 +143,7 @@ def _prepare_cards(export: WalletExport) -> list[dict[str, Any]]:
 
 def import_file(user: dict[str, Any], data: bytes, passphrase: str) -> ImportCounts:
     """Open, check and re-verify a backup, then store all of it or nothing (J07, G3)."""
-    export = read_export(backup.open_backup(data, passphrase))
+    export = read_export(backup.open_backup(data, passphrase, limit=_open_limit()))
     keys = _prepare_keys(user, export)
     cards = _prepare_cards(export)
     shares = [

@@ -100,6 +100,35 @@ def test_header_asking_for_absurd_work_is_refused_before_any_kdf(params: tuple[i
     assert caught.value.code == "backup_params"
 
 
+@pytest.mark.parametrize(
+    "params",
+    [(3, 1_048_576, 4), (10, 65_536, 4), (3, 65_536, 16), (3, 65_537, 4)],
+    ids=["1-gib", "ten-passes", "sixteen-lanes", "one-kib-over"],
+)
+def test_header_above_the_wallets_own_setting_is_refused_before_any_kdf(
+    params: tuple[int, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = sealed()
+    header = bytearray(data[: backup.HEADER_BYTES])
+    struct.pack_into(">BIB", header, 6, *params)
+    derived: list[bytes] = []
+    monkeypatch.setattr(backup, "_key", lambda *args: derived.append(b"") or bytes(32))
+    with pytest.raises(InputError) as caught:
+        backup.open_backup(bytes(header) + data[backup.HEADER_BYTES :], PASS)
+    assert caught.value.code == "backup_params" and derived == []
+    assert "this wallet allows at most 64 MiB, 3 passes and 4 lanes" in caught.value.message
+
+
+def test_the_default_setting_opens_and_a_wider_limit_admits_more() -> None:
+    strong = backup.KdfParams(time_cost=1, memory_kib=131_072, parallelism=1)
+    data = backup.seal_backup(DOC, PASS, params=strong)
+    with pytest.raises(InputError, match="128 MiB"):
+        backup.open_backup(data, PASS)
+    limit = backup.DEFAULT_KDF.widest(strong)
+    assert limit == backup.KdfParams(3, 131_072, 4)
+    assert backup.open_backup(data, PASS, limit=limit) == DOC
+
+
 def test_short_passphrase_is_refused_when_sealing() -> None:
     with pytest.raises(InputError) as caught:
         backup.seal_backup(DOC, "short", params=FAST)

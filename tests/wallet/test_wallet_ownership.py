@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import sqlite3
+import struct
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -150,7 +151,15 @@ def _unknown_member(document: dict[str, Any]) -> None:
     document["cards"][0]["surprise"] = True
 
 
+def _greedy_header(data: bytes) -> bytes:
+    """The header of a forged file asking for 1 GiB and 10 passes of argon2 to open."""
+    header = bytearray(data[: backup.HEADER_BYTES])
+    struct.pack_into(">BIB", header, 6, 10, 1_048_576, 4)
+    return bytes(header) + data[backup.HEADER_BYTES :]
+
+
 BAD_FILES: list[tuple[str, Callable[[bytes], bytes], str, str]] = [
+    ("kdf-1gib", _greedy_header, PASSPHRASE, "allows at most 64 MiB"),
     ("truncated", lambda d: d[: len(d) // 2], PASSPHRASE, "cut short"),
     ("truncated-header", lambda d: d[:20], PASSPHRASE, "incomplete"),
     ("tampered", lambda d: d[:-40] + bytes([d[-40] ^ 1]) + d[-39:], PASSPHRASE, "changed"),
