@@ -107,6 +107,28 @@ class StatusListCache:
                 return self._bitstring(issuer, ref, now).get(ref.index)
         return None
 
+    def refresh(self, issuer: str, ref: StatusRef) -> float:
+        """Fetch one list now and cache it (the old copy stays on failure); its new expiry."""
+        if ref.kind == "token":
+            key: tuple[Any, ...] = ("token", issuer, ref.url)
+            self._token_list(issuer, ref.url, None, force=True)
+        else:
+            key = (ref.kind, ref.purpose, ref.size, issuer, ref.url)
+            self._bitstring(issuer, ref, None, force=True)
+        entry = self._lists.get(key)  # another thread may have evicted it meanwhile
+        return entry.expires if entry is not None else self._clock()
+
+    def cached(self) -> list[tuple[str, StatusRef, float]]:
+        """(issuer, list, expiry on this cache's clock) for every list held, fresh or not."""
+        found = []
+        for key, entry in list(self._lists.items()):
+            if key[0] == "token":
+                found.append((entry.issuer, StatusRef("token", None, key[2], 0), entry.expires))
+            else:
+                kind, purpose, size, _issuer, url = key
+                found.append((entry.issuer, StatusRef(kind, purpose, url, 0, size), entry.expires))
+        return found
+
     def _cached(self, key: tuple[Any, ...]) -> _Entry | None:
         # A dict read is atomic in CPython; the lock guards only writes (this is the hot path).
         entry = self._lists.get(key)
@@ -147,9 +169,11 @@ class StatusListCache:
         expires = now + lifetime
         return min(expires, exp) if exp is not None else expires
 
-    def _token_list(self, issuer: str, url: str, now: float | None) -> TokenStatusList:
+    def _token_list(
+        self, issuer: str, url: str, now: float | None, *, force: bool = False
+    ) -> TokenStatusList:
         key = ("token", issuer, url)
-        entry = self._cached(key)
+        entry = None if force else self._cached(key)
         if entry is None or entry.token_list is None:
             body, max_age = self._fetch(url, TOKEN_ACCEPT)
             lookup = self._key_lookup(issuer)
@@ -165,9 +189,11 @@ class StatusListCache:
         assert entry.token_list is not None
         return entry.token_list
 
-    def _bitstring(self, issuer: str, ref: StatusRef, now: float | None) -> Bitstring:
+    def _bitstring(
+        self, issuer: str, ref: StatusRef, now: float | None, *, force: bool = False
+    ) -> Bitstring:
         key = (ref.kind, ref.purpose, ref.size, issuer, ref.url)
-        entry = self._cached(key)
+        entry = None if force else self._cached(key)
         if entry is None or entry.bitstring is None:
             body, max_age = self._fetch(ref.url, CREDENTIAL_ACCEPT)
             try:
