@@ -49,8 +49,10 @@ def _defaults(app: Flask) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "VP_REQUEST_LIFETIME": 600,  # seconds a learner has to answer an OpenID4VP request
         "RESULT_LIFETIME": 3600,  # seconds a verification result page stays readable
-        "PREFETCH_ON_START": True,
-        "PREFETCH_IN_BACKGROUND": True,
+        # Keep registry issuers' DID documents and status lists fresh in a background thread;
+        # None: yes, except under TESTING (tests run the warmer's passes themselves).
+        "WARM_CACHES": None,
+        "DNS_RESOLVER": None,  # tests inject one (host, port) -> addresses; None is the system's
         # Staff sessions: a working day at most, an hour idle (SECURITY-CASES I06).
         "PERMANENT_SESSION_LIFETIME": 12 * 3600,
         "SESSION_LIFETIME": 12 * 3600,

@@ -1,14 +1,14 @@
 """The verification machinery of one verifier process: guarded fetcher, DID and status caches.
 
-Caches live per process (DID documents for their TTL, status lists for their max-age, the
-trust registry until the database says it changed); nothing else is kept in memory, so any
-number of processes can share one database (issue 5, "stateless").
+Caches live per process (DID documents and status lists for their max-age, the trust registry
+until the database says it changed) and are kept warm for registry issuers by `warmer`; nothing
+else is kept in memory, so any number of processes can share one database (issue 5, "stateless").
 """
 
 from __future__ import annotations
 
-import logging
-import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -16,30 +16,27 @@ from flask import Flask, current_app
 from sqlite_utils import Database
 
 from microcred import payload
-from microcred.did import DIDResolver, did_web_url
-from microcred.errors import MicrocredError
+from microcred.did import DIDResolver
+from microcred.endpoint import Resolver
 from microcred.fetch import Fetcher, FetchPolicy
 from microcred.report import Report
-from microcred.status_cache import StatusListCache, StatusRef
+from microcred.status_cache import StatusListCache
 from microcred.trust import TrustRegistry
 from microcred.verify import Policy, Verifier
 
 from . import store
 
-log = logging.getLogger(__name__)
-# Where the interop contract's issuers publish their lists, relative to their did:web site.
-CONVENTIONAL_LISTS = (
-    StatusRef("token", None, "/status/token", 0),
-    StatusRef("BitstringStatusListEntry", "revocation", "/status/revocation", 0),
-    StatusRef("BitstringStatusListEntry", "suspension", "/status/suspension", 0),
-)
-WELL_KNOWN_DID = "/.well-known/did.json"
-
 
 class Pipeline:
     """One process's fetcher, resolver, status-list cache and registry cache."""
 
-    def __init__(self, *, insecure_localhost: bool) -> None:
+    def __init__(
+        self,
+        *,
+        insecure_localhost: bool,
+        clock: Callable[[], float] | None = None,
+        dns_resolver: Resolver | None = None,
+    ) -> None:
         # Production is https-only with no private addresses; the demo opts into loopback http.
         policy = (
             FetchPolicy(allow_http=True, allow_loopback=True)
@@ -47,10 +44,18 @@ class Pipeline:
             else FetchPolicy()
         )
         self.allow_http = insecure_localhost
-        self.fetcher = Fetcher(policy)
+        self.clock = clock or time.time
+        self.fetcher = Fetcher(policy, resolver=dns_resolver)
         self.web_scheme = "http" if insecure_localhost else "https"
-        self.resolver = DIDResolver(self.fetcher.get_json, web_scheme=self.web_scheme)
-        self.status_lists = StatusListCache(self.fetcher, self.resolver)
+        # Uncached GETs: the resolver and the list cache keep each document for its own max-age,
+        # and a refresh ahead of expiry must reach the issuer, not an older cached answer.
+        fetcher = self.fetcher
+        self.resolver = DIDResolver(
+            web_scheme=self.web_scheme,
+            clock=self.clock,
+            fetch_response=lambda url: fetcher.get(url, use_cache=False),
+        )
+        self.status_lists = StatusListCache(self.fetcher, self.resolver, clock=self.clock)
         self._registry: tuple[int, TrustRegistry] | None = None
 
     def registry(self, db: Database) -> TrustRegistry:
@@ -77,37 +82,6 @@ class Pipeline:
             document = payload.fetch_shared(document, self.fetcher)
         return self.verify(document, Policy(), db)
 
-    def prefetch(self, db: Database) -> dict[str, int]:
-        """Fetch registry issuers' DID documents and status lists into the caches."""
-        done = {"issuers": 0, "documents": 0, "lists": 0}
-        for issuer in sorted({entry.did for entry, _ in store.registry_entries(db)}):
-            done["issuers"] += 1
-            try:
-                self.resolver.resolve(issuer)
-            except MicrocredError as error:
-                log.info("prefetch: %s not resolved (%s)", issuer, error.code)
-                continue
-            done["documents"] += 1
-            done["lists"] += self._prefetch_lists(issuer)
-        return done
-
-    def _prefetch_lists(self, issuer: str) -> int:
-        if not issuer.startswith("did:web:"):
-            return 0
-        url = did_web_url(issuer, scheme=self.web_scheme)
-        if not url.endswith(WELL_KNOWN_DID):
-            return 0
-        base = url[: -len(WELL_KNOWN_DID)]
-        fetched = 0
-        for ref in CONVENTIONAL_LISTS:
-            located = StatusRef(ref.kind, ref.purpose, base + ref.url, 0)
-            try:
-                self.status_lists.status(issuer, (located,), ref.purpose or "revocation")
-                fetched += 1
-            except MicrocredError:
-                continue  # an issuer without this list: nothing to cache
-        return fetched
-
 
 def pipeline() -> Pipeline:
     """The current app's pipeline."""
@@ -115,35 +89,28 @@ def pipeline() -> Pipeline:
     return found
 
 
-def prefetch_now(app: Flask) -> dict[str, int]:
-    """Prefetch for the registry's issuers, in this process."""
-    db = store.connect(app.config["DATABASE"])
-    try:
-        result: dict[str, int] = app.extensions["verifier.pipeline"].prefetch(db)
-        return result
-    finally:
-        db.conn.close()
-
-
-def start_prefetch(app: Flask) -> None:
-    """Prefetch at startup or after an import: in a thread unless configured otherwise."""
-    if app.config["PREFETCH_IN_BACKGROUND"]:
-        threading.Thread(target=prefetch_now, args=(app,), daemon=True).start()
-    else:
-        prefetch_now(app)
-
-
 def init_app(app: Flask) -> None:
-    """Create this process's pipeline, prefetch, and register the `prefetch` command."""
-    app.extensions["verifier.pipeline"] = Pipeline(
-        insecure_localhost=bool(app.config["ALLOW_INSECURE_LOCALHOST"])
+    """Create this process's pipeline and cache warmer, and register the `prefetch` command."""
+    from .warmer import Warmer
+
+    made = app.extensions["verifier.pipeline"] = Pipeline(
+        insecure_localhost=bool(app.config["ALLOW_INSECURE_LOCALHOST"]),
+        clock=app.config["CLOCK"],
+        dns_resolver=app.config["DNS_RESOLVER"],
     )
+    warmer = app.extensions["verifier.warmer"] = Warmer(made, app.config["DATABASE"])
+    warm = app.config["WARM_CACHES"]
+    if warm or (warm is None and not app.testing):
+        # Started by the first request of each process: never in `flask` commands, and again
+        # in every worker a server forks (a thread does not survive a fork).
+        app.before_request(warmer.ensure_running)
 
     @app.cli.command("prefetch")
     def prefetch_command() -> None:
-        """Fetch the DID documents and status lists of the registry's issuers."""
-        done = prefetch_now(app)
+        """Fetch the DID documents and status lists of the registry's issuers, once, here."""
+        db = store.connect(app.config["DATABASE"])
+        try:
+            done = warmer.tick(db)
+        finally:
+            db.conn.close()
         click.echo(", ".join(f"{name}: {count}" for name, count in done.items()))
-
-    if app.config["PREFETCH_ON_START"]:
-        start_prefetch(app)

@@ -12,7 +12,7 @@ from microcred.trust import MAX_REGISTRY_BYTES, TrustRegistry
 
 from . import auth, store
 from .blueprint import bp
-from .pipeline import pipeline, start_prefetch
+from .pipeline import pipeline
 
 FIELDS = ("did", "name", "country", "accreditingBody", "validFrom", "validUntil")
 
@@ -43,7 +43,7 @@ def registry_add() -> Any:
     except TrustRegistryError as error:
         return _page(error.message.removeprefix("issuers[0]."), form, 422)
     store.add_issuer(store.get_db(), parsed.entries()[0])
-    start_prefetch(current_app._get_current_object())  # type: ignore[attr-defined]
+    current_app.extensions["verifier.warmer"].wake()  # fetch the new issuers' documents now
     flash(_("%(name)s added to the trust registry.", name=parsed.entries()[0].name))
     return redirect(url_for("verifier.registry"), 303)
 
@@ -80,7 +80,7 @@ def registry_import() -> Any:
         return _page(_("The registry was not imported: %(why)s", why=error.message), status=422)
     # Re-importing the same file or URL replaces its entries rather than adding duplicates.
     store.import_registry(store.get_db(), loaded.entries(), source)
-    start_prefetch(current_app._get_current_object())  # type: ignore[attr-defined]
+    current_app.extensions["verifier.warmer"].wake()  # fetch the new issuers' documents now
     count = len(loaded.entries())
     flash(_("Imported %(count)d issuers from %(name)s.", count=count, name=loaded.name))
     return redirect(url_for("verifier.registry"), 303)

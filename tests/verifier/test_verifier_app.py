@@ -219,22 +219,6 @@ def test_registry_import_refuses_bad_input(
     assert table_counts(app)["issuers"] == 0
 
 
-def test_prefetch_fills_the_caches_for_registry_issuers(
-    app: Flask, institution: Institution
-) -> None:
-    trust(app, institution)
-    from verifier.pipeline import prefetch_now
-
-    assert prefetch_now(app) == {"issuers": 1, "documents": 1, "lists": 3}
-    hits = dict(institution.site.hits)
-    client = app.test_client()
-    for _ in range(3):
-        client.post("/credentials/verify", json={"verifiableCredential": institution.vc_jwt()})
-        client.post("/credentials/verify", json={"verifiableCredential": institution.sd_jwt()})
-    # Fresh caches: no DID document or status list is fetched per verification.
-    assert dict(institution.site.hits) == hits
-
-
 def test_cli_commands(app: Flask, institution: Institution) -> None:
     trust(app, institution)
     runner = app.test_cli_runner()

@@ -210,8 +210,6 @@ def make_app(tmp_path: Path, **config: Any) -> Flask:
         "BASE_URL": "http://localhost:5003",
         "ALLOW_INSECURE_LOCALHOST": True,
         "WTF_CSRF_ENABLED": False,
-        "PREFETCH_ON_START": False,
-        "PREFETCH_IN_BACKGROUND": False,
         "SECRET_KEY": "test-secret-key-not-for-production-0123456789",
         **FAST_HASH,
         **config,

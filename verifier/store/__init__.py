@@ -203,9 +203,16 @@ def history(db: Database, search: str = "") -> list[dict[str, Any]]:
 
 
 def cleanup(db: Database, now: float | None = None) -> dict[str, int]:
-    """Purge now what every write purges anyway (for `flask cleanup` and the background loop)."""
+    """Purge now what every write purges, and the lists of issuers no longer trusted.
+
+    For `flask cleanup` and the cache warmer's periodic pass.
+    """
     with write(db):
-        return _purge(db, time.time() if now is None else now)
+        counts = _purge(db, time.time() if now is None else now)
+        counts["status_lists"] = db.execute(
+            "DELETE FROM status_lists WHERE issuer NOT IN (SELECT did FROM issuers)"
+        ).rowcount
+    return counts
 
 
 # --- trust registry -------------------------------------------------------------------------
