@@ -94,3 +94,21 @@ def screenshots(request: pytest.FixtureRequest) -> Callable[[Any, str], Path]:
         return path
 
     return shoot
+
+
+AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js"
+# axe-core impacts that fail a page (issue 6: "no serious or critical violations").
+AXE_FAILING = ("serious", "critical")
+
+
+def axe_violations(page: Any) -> list[str]:
+    """Serious or critical accessibility violations axe-core finds on the page, one line each."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        # Evaluated through DevTools: the page's CSP (script-src 'self') does not apply to it.
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in AXE_FAILING
+    ]
