@@ -156,7 +156,9 @@ def award(award_id: str) -> str:
 def offer_status(award_id: str) -> str:
     """The polled fragment; when the offer is no longer waiting it also clears QR and code."""
     found = _award_or_404(award_id)
-    return render_template("issuer/_offer_status.html", award=found, oob=True, **_offer_view(found))
+    shown = request.args.get("shown", "")[:20]
+    view = _offer_view(found)
+    return render_template("issuer/_offer_status.html", award=found, oob=True, shown=shown, **view)
 
 
 @functools.lru_cache(maxsize=4096)

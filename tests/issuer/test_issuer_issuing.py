@@ -29,9 +29,11 @@ def test_the_offer_page_shows_qr_link_and_a_separate_transaction_code(staff: Sta
     assert qr.decode(png.get_data()) == [offer["link"]]
 
 
-def status_fragment(staff: Staff, award_id: str) -> str:
-    """The polled offer-status fragment, as htmx fetches it."""
-    answer = staff.client.get(f"/awards/{award_id}/offer-status", headers={"HX-Request": "true"})
+def status_fragment(staff: Staff, award_id: str, shown: str = "waiting") -> str:
+    """The polled offer-status fragment, as htmx fetches it from a page showing `shown`."""
+    answer = staff.client.get(
+        f"/awards/{award_id}/offer-status?shown={shown}", headers={"HX-Request": "true"}
+    )
     assert answer.status_code == 200
     return answer.get_data(as_text=True)
 
@@ -53,10 +55,13 @@ def test_the_offer_page_follows_the_wallet_until_the_credentials_are_collected(
     assert "The wallet opened the offer" in fragment and "every 2s" in fragment
     assert "nothing collected" not in fragment and "Create a new offer" not in fragment
     # The used QR code and transaction code leave the page (out-of-band swaps).
-    assert '<div id="offer-qr" hx-swap-oob="true"></div>' in fragment
-    assert '<div id="offer-code" hx-swap-oob="true"></div>' in fragment
+    assert '<div id="offer-qr" hx-swap-oob="delete"></div>' in fragment
+    assert '<div id="offer-code" hx-swap-oob="delete"></div>' in fragment
     page = staff.client.get(f"/awards/{offer['award']}").get_data(as_text=True)
     assert "qr.png" not in page and offer["tx"] not in page and "every 2s" in page
+    # The page polls on with the state it shows; the removals are sent once only.
+    assert "shown=collecting" in fragment
+    assert "hx-swap-oob" not in status_fragment(staff, offer["award"], shown="collecting")
 
     wallet.request_credential(resolved, token, SD_JWT_CONFIG)
     fragment = status_fragment(staff, offer["award"])

@@ -11,9 +11,12 @@ from typing import Any
 
 import pytest
 from issuer_app import PASSWORD, Staff, free_port, make_app
-from issuer_world import make_offer, upload
+from issuer_world import FlaskHTTP, make_offer, upload
 
 from issuer_stub.demo import seed
+from microcred.keys import PrivateKey
+from microcred.oid4vci import SD_JWT_CONFIG
+from microcred.oid4vci_client import WalletClient
 
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 BAD_CSV = "given_name,family_name,learner_id\nThị Ánh,Nguyễn,SV1\nBình,Trần\n,,SV3\n".encode()
@@ -38,7 +41,7 @@ def prepare(tmp_path: Path, live_server: Any) -> dict[str, Any]:
     for _ in range(200):
         if "Issuing" not in staff.client.get(f"/bulk/{job_id}/progress").get_data(as_text=True):
             break
-    return {"base": f"http://localhost:{port}", "offer": offer, "job": job_id}
+    return {"base": f"http://localhost:{port}", "offer": offer, "job": job_id, "app": app}
 
 
 def expect_400(problems: list[str]) -> None:
@@ -84,6 +87,8 @@ def test_pages_look_right(
         ("/awards", "Quốc Bảo", "credentials"),
         (f"/bulk/{site['job']}", "7 offers ready", "bulk-job"),
         (f"/bulk/{site['job']}/sheet", "Học viên 0", "bulk-sheet"),
+        ("/bulk", "Protect each offer with a transaction code", "bulk"),
+        ("/settings/profile", "Why the address cannot be edited", "profile"),
         ("/settings/api-tokens", "How a system uses it", "api-tokens"),
         ("/settings/audit", "Audit log", "audit"),
         ("/register", "Micro-credentials of", "register"),
@@ -101,6 +106,21 @@ def test_pages_look_right(
     assert not page.get_by_text(offer["tx"]).is_visible()
     page.click("summary")
     assert page.get_by_text(offer["tx"]).is_visible()
+
+    # A wallet redeems the code: the open page follows by itself (htmx polling, out-of-band
+    # swaps) from "opened" to "Collected", and the QR code and transaction code leave it.
+    wallet = WalletClient(
+        FlaskHTTP(site["app"].test_client()), PrivateKey.generate(), allow_http=True
+    )
+    resolved = wallet.resolve(offer["link"])
+    access = wallet.request_token(resolved, offer["tx"])
+    page.get_by_text("The wallet opened the offer").wait_for()
+    assert page.locator("img.qr").count() == 0 and not page.get_by_text(offer["tx"]).count()
+    screenshots(page, f"issuer-offer-collecting-{size}")
+    wallet.request_credential(resolved, access, SD_JWT_CONFIG)
+    page.get_by_text("In the wallet: SD-JWT VC").wait_for()
+    assert problems == [], problems
+    screenshots(page, f"issuer-offer-collected-{size}")
 
     # The course form with a failed publish: the errors sit next to their fields.
     page.goto(base + "/courses/new")
