@@ -22,8 +22,6 @@ from .store.staff import digest
 
 TX_CODE_LENGTH = 6
 TX_DESCRIPTION = "Enter the 6-digit code your institution gave you separately."
-# What the staff's offer panel can say; the page keeps polling while the state is in POLLING.
-OFFER_STATES = ("none", "waiting", "collecting", "collected", "abandoned", "expired", "withdrawn")
 
 
 def new_offer_id() -> str:
@@ -59,6 +57,8 @@ def offer_state(
     offer: dict[str, Any] | None, delivered: int, token_expires: float | None, now: float
 ) -> tuple[str, bool]:
     """Where an award's newest offer stands for the staff page, and whether to keep polling.
+
+    One of none, waiting, collecting, collected, abandoned, expired, withdrawn.
 
     A redeemed offer is not finished: the wallet holds an access token and fetches nonce and
     credentials next, so the page keeps polling until that token expires (§6, §8). Once one
