@@ -10,7 +10,8 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
+from babel import Locale, UnknownLocaleError
+from flask_babel import get_locale, lazy_gettext as _l
 
 from microcred.model import ANNEX_I_MANDATORY, ANNEX_I_OPTIONAL
 from microcred.presentation_check import REQUEST_CHECK, REQUEST_LABEL
@@ -68,9 +69,7 @@ CERTIFICATE_FIELDS = (
     ("date_of_issuance", _l("Date of issuing")),
     ("valid_until", _l("Valid until")),
     ("learning_outcomes", _l("Learning outcomes")),
-    ("study_time", _l("Workload")),
-    ("ects", _l("ECTS credits")),
-    ("workload_hours", _l("Hours")),
+    ("workload", _l("Workload")),
     ("eqf_level", _l("EQF level")),
     ("nqf_level", _l("National level")),
     ("assessment_type", _l("Assessment")),
@@ -146,13 +145,48 @@ def explain(report: dict[str, Any]) -> str:
     return str(_l("The credential could not be verified."))
 
 
+def workload(certificate: dict[str, Any]) -> str | None:
+    """The notional workload on one line: ECTS and hours when given, else the issuer's text."""
+    ects, hours = certificate.get("ects"), certificate.get("workload_hours")
+    parts = []
+    if isinstance(ects, int | float):
+        parts.append(str(_l("%(ects)s ECTS credits", ects=f"{ects:g}")))
+    if isinstance(hours, int | float):
+        parts.append(str(_l("%(hours)s hours", hours=f"{hours:g}")))
+    return " · ".join(parts) or certificate.get("study_time") or None
+
+
+def language_name(code: str) -> str:
+    """A language code as the language's name in the page's language ("en" -> "English")."""
+    try:
+        name = Locale.parse(code.strip().replace("-", "_")).get_display_name(str(get_locale()))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return code  # not a code Babel knows: shown as the issuer wrote it
+    return name or code
+
+
+def accreditation_period(entry: dict[str, Any]) -> str | None:
+    """A registry entry's accreditation period in words, or None when it has no dates."""
+    start, end = entry.get("valid_from"), entry.get("valid_until")
+    if start and end:
+        return f"{start} – {end}"
+    if start:
+        return str(_l("since %(start)s, no end date", start=start))
+    if end:
+        return str(_l("until %(end)s", end=end))
+    return None
+
+
 def certificate_rows(certificate: dict[str, Any] | None) -> list[tuple[str, str, Any]]:
     """(field, label, value) for each field the certificate carries, in reading order."""
     if not certificate:
         return []
+    shown_as = {"workload": workload(certificate)}
+    if isinstance(certificate.get("language"), str):
+        shown_as["language"] = language_name(certificate["language"])
     rows = []
     for name, label in CERTIFICATE_FIELDS:
-        value = certificate.get(name)
+        value = shown_as[name] if name in shown_as else certificate.get(name)
         if value in (None, "", [], ()) or value is False:
             continue
         rows.append((name, str(label), value))

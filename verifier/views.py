@@ -31,7 +31,8 @@ from .pipeline import pipeline
 # A camera frame is small: refuse big bodies before decoding (and count frames per address).
 MAX_FRAME_BYTES = 2_000_000
 MAX_FRAME_PIXELS = 4_000_000
-SOURCES = frozenset({"camera", "paste"})
+# Where a text came from, as the form says (a dropped file fills the text form).
+SOURCES = frozenset({"camera", "paste", "file"})
 # Retention the settings page accepts, in days.
 MIN_RETENTION, MAX_RETENTION = 1, 3650
 

@@ -1,7 +1,9 @@
 // Verifier scan page: camera QR scanning with three decoders, and dropping files on the paste box.
 // Decoders, best first: the browser's BarcodeDetector, the vendored jsQR (plain JavaScript), or
-// frames posted to the server (~2 per second). A decoded text is only ever submitted to this
-// verifier's own /verify form: nothing in a QR code is opened or navigated to (SECURITY-CASES H04).
+// frames posted to the server (~2 per second). When the in-browser decoder keeps missing (a dense
+// QR code, a small or blurred one), a sharper frame also goes to the server about once a second.
+// A decoded text is only ever submitted to this verifier's own /verify form: nothing in a QR
+// code is opened or navigated to (SECURITY-CASES H04).
 (function () {
   "use strict";
 
@@ -18,13 +20,19 @@
   var sourceField = document.getElementById("text-source");
   var canvas = document.createElement("canvas");
   var context = canvas.getContext("2d", { willReadFrequently: true });
+  var serverCanvas = document.createElement("canvas");  // its own: toBlob runs while jsQR draws
   var stream = null;
   var timer = null;
   var decoder = null;
   var busy = false;
+  var misses = 0;           // in-browser attempts without a code since the camera started
+  var helperBusy = false;   // a frame is on its way to the server
+  var helperNext = 0;       // earliest time (ms) the next helper frame may go (429: Retry-After)
 
   var FRAME_INTERVAL = { local: 200, server: 500 };  // ms between attempts; the server gets ~2/s
   var MAX_SIDE = { local: 960, server: 1280 };       // downscale frames before decoding
+  var MISSES_BEFORE_HELP = 10;   // ~2 s of local misses before the server helps
+  var HELP_INTERVAL = 1000;      // then one frame a second to the server, alongside
 
   // Messages come from the page (data-msg-*), where they are translated with the templates.
   function text_(name) {
@@ -44,12 +52,17 @@
   }
 
   function stop() {
+    misses = 0;
     if (timer) { clearTimeout(timer); timer = null; }
     if (stream) { stream.getTracks().forEach(function (track) { track.stop(); }); stream = null; }
     setRunning(false);
   }
 
+  var submitted = false;
+
   function found(text) {
+    if (submitted) { return; }  // the local and the server decoder may both succeed
+    submitted = true;
     stop();
     statusLine.textContent = text_("found");
     statusLine.classList.remove("hidden");
@@ -58,13 +71,14 @@
     textForm.submit();
   }
 
-  function grab(maxSide) {
+  function grab(maxSide, target) {
+    var into = target || canvas;
     var width = video.videoWidth, height = video.videoHeight;
     if (!width || !height) { return false; }
     var scale = Math.min(1, maxSide / Math.max(width, height));
-    canvas.width = Math.round(width * scale);
-    canvas.height = Math.round(height * scale);
-    context.drawImage(video, 0, 0, canvas.width, canvas.height);
+    into.width = Math.round(width * scale);
+    into.height = Math.round(height * scale);
+    into.getContext("2d").drawImage(video, 0, 0, into.width, into.height);
     return true;
   }
 
@@ -84,8 +98,8 @@
   }
 
   function serverDecoder(done) {
-    if (!grab(MAX_SIDE.server)) { done(null); return; }
-    canvas.toBlob(function (blob) {
+    if (!grab(MAX_SIDE.server, serverCanvas)) { done(null); return; }
+    serverCanvas.toBlob(function (blob) {
       if (!blob) { done(null); return; }
       fetch(card.dataset.frameUrl, {
         method: "POST",
@@ -93,9 +107,25 @@
         credentials: "same-origin",
         headers: { "Content-Type": "image/jpeg", "X-CSRFToken": card.dataset.csrf }
       }).then(function (response) {
+        if (response.status === 429) {  // over this address's limit: wait as the server says
+          var wait = parseInt(response.headers.get("Retry-After") || "10", 10);
+          helperNext = Date.now() + Math.max(1, wait) * 1000;
+        }
         return response.ok ? response.json() : { text: null };
       }).then(function (answer) { done(answer.text || null); }, function () { done(null); });
     }, "image/jpeg", 0.85);
+  }
+
+  // After a run of local misses, ask the server too, at most once a second and one at a time.
+  function helpFromServer() {
+    if (decoder.run === serverDecoder || misses < MISSES_BEFORE_HELP) { return; }
+    if (helperBusy || Date.now() < helperNext) { return; }
+    helperBusy = true;
+    helperNext = Date.now() + HELP_INTERVAL;
+    serverDecoder(function (text) {
+      helperBusy = false;
+      if (text && stream) { found(text); }
+    });
   }
 
   function loop() {
@@ -104,6 +134,8 @@
     decoder.run(function (text) {
       busy = false;
       if (text) { found(text); return; }
+      misses += 1;
+      helpFromServer();
       if (stream) { timer = setTimeout(loop, decoder.interval); }
     });
   }
@@ -184,7 +216,7 @@
     }, function () {});
   }
 
-  // Dropping a file on the paste box: JSON/text fills the box, an image goes to the upload form.
+  // Dropping a file on the paste box: an image goes to the upload form, JSON/text is verified.
   var dropZone = document.getElementById("paste-card");
   var uploadInput = document.getElementById("upload");
   var uploadForm = document.getElementById("upload-form");
@@ -213,10 +245,11 @@
       showHelp(text_("tooLarge"));
       return;
     }
+    // A dropped credential file is verified at once, like an uploaded one.
     file.text().then(function (text) {
       textArea.value = text;
-      sourceField.value = "paste";
-      textArea.focus();
+      sourceField.value = "file";
+      textForm.submit();
     });
   });
 })();

@@ -9,11 +9,19 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from verifier_world import Institution, Site, bearer, make_app, table_counts, trust
+from verifier_world import (
+    Institution,
+    Site,
+    bearer,
+    ld_presentation,
+    make_app,
+    table_counts,
+    trust,
+)
 
 from microcred import strictjson
 from microcred.http_policy import CONTENT_SECURITY_POLICY
-from verifier import store
+from verifier import reports, store
 
 PAGES = ["/", "/ask", "/history", "/registry", "/settings"]
 
@@ -89,6 +97,60 @@ def test_an_untrusted_issuer_is_never_green(client: FlaskClient, institution: In
     html = client.get(location).get_data(as_text=True)
     assert "verdict-unverified" in html and "verdict-valid" not in html
     assert "not in your registry" in html
+    # G5: the certificate is shown, set apart and said to be unconfirmed, with the reason.
+    certificate = html[html.index('id="certificate"') :]
+    assert "certificate-unconfirmed" in html and "Data Analysis with Python" in certificate
+    assert "These claims are not confirmed." in certificate
+    assert "The issuer is not in your trust registry." in certificate
+
+
+def test_a_valid_certificate_reads_well(
+    app: Flask, client: FlaskClient, institution: Institution
+) -> None:
+    trust(app, institution, validFrom="2025-01-01")
+    html = client.get(verify_text(client, institution.vc_jwt()).headers["Location"]).get_data(
+        as_text=True
+    )
+    assert "certificate-unconfirmed" not in html and "not confirmed" not in html
+    assert html.count("<dt>Workload") == 1 and "5 ECTS credits · 125 hours" in html
+    assert "<dt>Hours" not in html and "<dt>ECTS credits" not in html
+    assert "<dd>English</dd>" in html and "<dd>en</dd>" not in html
+    assert "since 2025-01-01, no end date" in html and "open start" not in html
+
+
+@pytest.mark.parametrize(
+    ("entry", "shown"),
+    [
+        ({}, None),
+        ({"valid_from": "2025-01-01"}, "since 2025-01-01, no end date"),
+        ({"valid_until": "2030-12-31"}, "until 2030-12-31"),
+        ({"valid_from": "2025-01-01", "valid_until": "2030-12-31"}, "2025-01-01 – 2030-12-31"),
+    ],
+)
+def test_accreditation_period_in_words(
+    app: Flask, entry: dict[str, str], shown: str | None
+) -> None:
+    with app.test_request_context():
+        assert reports.accreditation_period(entry) == shown
+
+
+@pytest.mark.parametrize(
+    ("certificate", "workload", "language"),
+    [
+        ({"ects": 5.0, "workload_hours": 125.0, "language": "vi"}, "5 ECTS credits · 125 hours",
+         "Vietnamese"),
+        ({"workload_hours": 40.0, "study_time": "40 hours", "language": "en-GB"}, "40 hours",
+         "English (United Kingdom)"),
+        ({"study_time": "two weeks full time", "language": "xx-unknown"}, "two weeks full time",
+         "xx-unknown"),
+    ],
+)  # fmt: skip
+def test_workload_and_language_rows(
+    app: Flask, certificate: dict[str, Any], workload: str, language: str
+) -> None:
+    with app.test_request_context():
+        rows = {name: value for name, _label, value in reports.certificate_rows(certificate)}
+    assert (rows["workload"], rows["language"]) == (workload, language)
 
 
 def test_results_expire(tmp_path: Any, institution: Institution) -> None:
@@ -254,6 +316,36 @@ def test_vc_api_answers(app: Flask, client: FlaskClient, institution: Institutio
     assert table_counts(app)["history"] == 2
 
 
+CLIENT_ID = "decentralized_identifier:did:web:localhost%3A5003"
+
+
+@pytest.mark.parametrize(
+    ("challenge", "domain", "status", "verdict"),
+    [
+        pytest.param("nonce-0123456789abcdef", CLIENT_ID, 200, "VALID", id="bound"),
+        pytest.param("another-nonce-0123456", CLIENT_ID, 400, "INVALID", id="replayed"),
+        pytest.param("nonce-0123456789abcdef", "did:web:other.example", 400, "INVALID",
+                     id="other-verifier"),
+    ],
+)  # fmt: skip
+def test_vc_api_json_ld_presentation(
+    app: Flask, client: FlaskClient, institution: Institution,
+    challenge: str, domain: str, status: int, verdict: str,
+) -> None:  # fmt: skip
+    trust(app, institution)
+    vp = ld_presentation(
+        institution.open_badge(), challenge="nonce-0123456789abcdef", domain=CLIENT_ID
+    )
+    body = {"verifiablePresentation": vp, "options": {"challenge": challenge, "domain": domain}}
+    answer = client.post("/presentations/verify", json=body)
+    assert (answer.status_code, answer.json["verdict"]) == (status, verdict)
+    assert answer.json["format"] == "ldp-vp"
+    if verdict == "VALID":
+        assert answer.json["certificate"]["title"] == "Data Analysis with Python"
+    else:  # G5: nothing of a rejected presentation is shown as fact
+        assert answer.json["certificate"] is None
+
+
 @pytest.mark.parametrize(
     ("body", "status"),
     [
@@ -402,3 +494,31 @@ def test_camera_frames_are_limited_per_address(tmp_path: Any) -> None:
         assert client.post("/scan/frame", data=blank_png()).json == {"text": None}
     refused = client.post("/scan/frame", data=blank_png())
     assert refused.status_code == 429 and refused.is_json and "Retry-After" in refused.headers
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        pytest.param("credential.json", lambda i: strictjson.dumps(i.open_badge()), id="json-ld"),
+        pytest.param("credential.txt", lambda i: bearer(i.sd_jwt()) + "\n", id="sd-jwt-text"),
+    ],
+)
+def test_a_credential_file_is_verified(
+    app: Flask, staff: FlaskClient, institution: Institution, name: str, content: Any
+) -> None:
+    trust(app, institution)
+    upload = (io.BytesIO(content(institution).encode()), name)
+    response = staff.post("/verify", data={"upload": upload})
+    assert response.status_code == 303
+    assert b"verdict-valid" in staff.get(response.headers["Location"]).data
+    assert [e["source"] for e in store.history(store.connect(app.config["DATABASE"]))] == ["file"]
+
+
+def test_a_dropped_file_is_recorded_as_a_file(
+    app: Flask, client: FlaskClient, institution: Institution
+) -> None:
+    text = strictjson.dumps(institution.open_badge())
+    assert client.post("/verify", data={"text": text, "source": "file"}).status_code == 303
+    assert client.post("/verify", data={"text": text, "source": "<b>"}).status_code == 303
+    sources = [e["source"] for e in store.history(store.connect(app.config["DATABASE"]))]
+    assert sorted(sources) == ["file", "paste"]  # an unknown source is filed as a paste

@@ -34,6 +34,8 @@ from microcred import base64url, issuance, jose, qr, strictjson
 from microcred.demo import DEMO_AWARD, DEMO_COURSE
 from microcred.disclosure import Disclosure
 from microcred.keys import PrivateKey
+from microcred.trust import TrustRegistry
+from verifier import store
 
 NOW = dt.datetime.now(dt.UTC)
 DAY = dt.timedelta(days=1)
@@ -223,6 +225,57 @@ def test_did_web_at_a_private_address_is_not_fetched(
     )
     assert "url_blocked" in response.json["checks"][1]["message"] or "blocked" in str(response.json)
     assert sum(institution.site.hits.values()) == 0  # refused before connecting (D01)
+
+
+PRIVATE_ANSWERS = {
+    "private-10": ["10.0.0.5"],
+    "cloud-metadata": ["169.254.169.254"],
+    "private-192": ["192.168.1.20"],
+    "ipv6-ula": ["fd00::5"],
+    "one-bad-of-two": ["93.184.216.34", "172.16.0.9"],  # round-robin must not smuggle one in
+}
+
+
+@pytest.mark.parametrize("insecure_localhost", [False, True], ids=["production", "demo"])
+@pytest.mark.parametrize("answer", list(PRIVATE_ANSWERS), ids=list(PRIVATE_ANSWERS))
+def test_did_web_whose_name_resolves_to_a_private_address(
+    tmp_path: Any, answer: str, insecure_localhost: bool
+) -> None:
+    asked: list[str] = []
+
+    def dns(host: str, port: int) -> list[str]:
+        asked.append(host)
+        return PRIVATE_ANSWERS[answer]
+
+    app = make_app(tmp_path, ALLOW_INSECURE_LOCALHOST=insecure_localhost, DNS_RESOLVER=dns)
+    # A did:web names a host, never an address: the private address comes from DNS (D01).
+    key = PrivateKey.generate()
+    identity = issuance.IssuerIdentity(
+        "did:web:uni.example", "did:web:uni.example#key-1", key, "Uni"
+    )
+    trust_entry(app, "did:web:uni.example")
+    credential = issuance.issue_sd_jwt_vc(
+        identity, DEMO_COURSE, DEMO_AWARD, holder_jwk=None, issued_at=NOW - DAY
+    )
+    response = app.test_client().post(
+        "/credentials/verify", json={"verifiableCredential": credential}
+    )
+    body = response.json
+    assert (response.status_code, body["verdict"], body["reason"]) == (
+        422, "UNVERIFIED", "issuer_unresolvable"
+    )  # fmt: skip
+    assert "address_blocked" in str(body["checks"]) and body["certificate"] is None
+    assert asked == ["uni.example"]  # resolved, checked, and never connected to
+
+
+def trust_entry(app: Flask, issuer: str) -> None:
+    entry = {"did": issuer, "name": "Uni", "country": "VN", "accreditingBody": "MOET"}
+    registry = TrustRegistry.from_json({"name": "t", "issuers": [entry]}, source="test")
+    db = store.connect(app.config["DATABASE"])
+    try:
+        store.add_issuer(db, registry.entries()[0], "test")
+    finally:
+        db.conn.close()
 
 
 def png_header(width: int, height: int) -> bytes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import json
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,7 +20,17 @@ import numpy as np
 import pytest
 from PIL import Image
 from verifier_wallet import TestWallet
-from verifier_world import Institution, bearer, free_port, make_app, trust
+from verifier_world import (
+    STAFF_PASSWORD,
+    STAFF_USER,
+    Institution,
+    Site,
+    add_staff,
+    bearer,
+    free_port,
+    make_app,
+    trust,
+)
 
 from microcred import issuance, qr
 from microcred.demo import DEMO_AWARD, DEMO_COURSE
@@ -143,6 +154,84 @@ def test_invalid_result(
     watched.check()
 
 
+@pytest.mark.parametrize(("viewport", "name"), VIEWPORTS)
+def test_unverified_result(
+    site: str,
+    live_server: Any,
+    open_page: Any,
+    screenshots: Any,
+    viewport: dict[str, int],
+    name: str,
+) -> None:
+    stranger_site = Site()
+    stranger = Institution(stranger_site, live_server(stranger_site).url, "Look-alike Academy")
+    watched = open_page(viewport)
+    page = verify_in_page(watched, site, bearer(stranger.sd_jwt()))
+    assert page.locator(".verdict-word").inner_text() == "Unverified"
+    certificate = page.locator("#certificate")
+    assert certificate.get_by_text("These claims are not confirmed.").is_visible()
+    assert certificate.get_by_text("not confirmed", exact=True).is_visible()
+    screenshots(page, f"result-unverified-{name}")
+    watched.check()
+
+
+@pytest.mark.parametrize(("viewport", "name"), VIEWPORTS)
+def test_sign_in_page(
+    tmp_path: Path,
+    live_server: Any,
+    open_page: Any,
+    screenshots: Any,
+    viewport: dict[str, int],
+    name: str,
+) -> None:
+    port = free_port()
+    app = make_app(tmp_path, BASE_URL=f"http://localhost:{port}", WTF_CSRF_ENABLED=True)
+    add_staff(app)
+    live_server(app, port)
+    watched = open_page(viewport)
+    page = watched.page
+    page.goto(f"http://localhost:{port}/registry")  # a staff page: sign in first
+    assert page.get_by_role("heading", name="Staff sign-in").is_visible()
+    screenshots(page, f"sign-in-{name}")
+    page.get_by_label("User name").fill(STAFF_USER)
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/registry")
+    assert page.get_by_role("button", name="Sign out").is_visible()
+    screenshots(page, f"registry-{name}")
+    watched.check()
+
+
+def drop_file(page: Any, selector: str, name: str, content: str, media: str) -> None:
+    """Drop a file on an element, as a person dragging it from their desktop would."""
+    page.evaluate(
+        """([selector, name, content, media]) => {
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([content], name, { type: media }));
+            const zone = document.querySelector(selector);
+            for (const type of ["dragenter", "dragover", "drop"]) {
+                zone.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true,
+                                                        cancelable: true }));
+            }
+        }""",
+        [selector, name, content, media],
+    )
+
+
+def test_dropping_a_json_file_verifies_it(
+    site: str, institution: Institution, open_page: Any
+) -> None:
+    watched = open_page(DESKTOP)
+    page = watched.page
+    page.goto(site + "/")
+    credential = json.dumps(institution.open_badge())
+    drop_file(page, "#paste-card", "credential.json", credential, "application/json")
+    page.wait_for_selector("#verdict")  # verified at once, no button to press
+    assert page.locator(".verdict-word").inner_text() == "Valid"
+    assert page.get_by_text("Data Analysis with Python").first.is_visible()
+    watched.check()
+
+
 def test_print_layout_hides_navigation(
     site: str, institution: Institution, open_page: Any, screenshots: Any
 ) -> None:
@@ -203,7 +292,9 @@ def fake_video(path: Path, text: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("decoder", ["jsqr", "server"])
+# jsqr: decoded in the page; server: jsQR did not load; jsqr-misses: jsQR loads but never reads
+# the code (as with a dense QR code), so after a few misses frames also go to the server.
+@pytest.mark.parametrize("decoder", ["jsqr", "server", "jsqr-misses"])
 def test_camera_scan_with_a_fake_camera(
     tmp_path: Path,
     site: str,
@@ -237,10 +328,18 @@ def test_camera_scan_with_a_fake_camera(
         page.on("request", lambda r: "/scan/frame" in r.url and frames.append(r.url))
         if decoder == "server":
             page.route("**/vendor/jsqr-1.4.0.js", lambda route: route.abort())
+        if decoder == "jsqr-misses":
+            page.route(
+                "**/vendor/jsqr-1.4.0.js",
+                lambda route: route.fulfill(
+                    body="window.jsQR = function () { return null; };",
+                    content_type="text/javascript",
+                ),
+            )
         page.goto(site + "/")  # camera already allowed: scanning starts by itself
         page.wait_for_selector("#verdict", timeout=20_000)
         assert page.locator(".verdict-word").inner_text() == "Valid"
-        assert bool(frames) == (decoder == "server")
+        assert bool(frames) == (decoder != "jsqr")
         if decoder == "server":
             watched.errors = [
                 e for e in watched.errors if "jsqr" not in e.lower() and "ERR_FAILED" not in e

@@ -186,6 +186,21 @@ def bound(sd_jwt: str, *, nonce: str, audience: str, names: Iterable[str] = ()) 
     )
 
 
+def ld_presentation(credential: dict[str, Any], *, challenge: str, domain: str) -> dict[str, Any]:
+    """A JSON-LD VerifiablePresentation of one credential, signed by HOLDER (Data Integrity)."""
+    vp = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "holder": HOLDER_DID,
+        "verifiableCredential": [credential],
+    }
+    created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return data_integrity.sign(
+        vp, HOLDER, verification_method=f"{HOLDER_DID}#{HOLDER_DID.removeprefix('did:key:')}",
+        created=created, proof_purpose="authentication", challenge=challenge, domain=domain,
+    )  # fmt: skip
+
+
 # --- the verifier app -----------------------------------------------------------------------
 
 
