@@ -1,7 +1,9 @@
 // Wallet receive page: scan an offer or request QR code with the camera.
 // Decoders, best first (the same rules as the verifier's scanner): the browser's BarcodeDetector,
 // the vendored jsQR (static/vendor/jsqr-1.4.0.js, loaded only when needed), or frames posted to
-// the wallet's server (~2 per second). A decoded text is only ever put into this page's own link
+// the wallet's server (~2 per second). jsQR misses codes that the server's decoders read (small,
+// blurred or dense ones): after a couple of seconds of misses, one frame in ~1.5 s also goes to
+// the server while jsQR keeps trying. A decoded text is only ever put into this page's own link
 // form and submitted to the wallet, which accepts offers and requests only (SECURITY-CASES H04):
 // nothing in a QR code is opened or navigated to here.
 (function () {
@@ -26,6 +28,11 @@
 
   var FRAME_INTERVAL = { local: 200, server: 500 };
   var MAX_SIDE = { local: 960, server: 1280 };
+  var HELP_AFTER_MISSES = 10;  // ~2 s of jsQR misses before the server helps
+  var HELP_EVERY = 1500;       // then at most one server frame per 1.5 s, one at a time
+  var misses = 0;
+  var lastHelp = 0;
+  var helping = false;
 
   function message(name) {
     return card.dataset["msg" + name.charAt(0).toUpperCase() + name.slice(1)] || name;
@@ -50,6 +57,7 @@
   }
 
   function found(text) {
+    if (!stream) { return; }  // a late answer after stopping (or after the other decoder)
     stop();
     statusLine.textContent = message("found");
     statusLine.classList.remove("hidden");
@@ -80,6 +88,24 @@
     var image = context.getImageData(0, 0, canvas.width, canvas.height);
     var code = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "attemptBoth" });
     done(code && code.data ? code.data : null);
+  }
+
+  function askServerNow() {
+    var now = Date.now();
+    if (helping || misses < HELP_AFTER_MISSES || now - lastHelp < HELP_EVERY) { return; }
+    lastHelp = now;
+    helping = true;
+    serverDecoder(function (text) {
+      helping = false;
+      if (text) { found(text); }
+    });
+  }
+
+  function jsqrWithHelp(done) {
+    jsqrDecoder(function (text) {
+      if (!text) { misses += 1; askServerNow(); }
+      done(text);
+    });
   }
 
   function serverDecoder(done) {
@@ -120,7 +146,7 @@
 
   function fallbackDecoder() {
     return loadJsqr().then(function (loaded) {
-      if (loaded) { return { run: jsqrDecoder, interval: FRAME_INTERVAL.local }; }
+      if (loaded) { return { run: jsqrWithHelp, interval: FRAME_INTERVAL.local }; }
       return { run: serverDecoder, interval: FRAME_INTERVAL.server };
     });
   }
@@ -166,6 +192,7 @@
       .then(chooseDecoder)
       .then(function (chosen) {
         decoder = chosen;
+        misses = 0;
         statusLine.textContent = message("hold");
         loop();
       })

@@ -107,6 +107,12 @@ def test_card(
     watched.check(
         "Data Analysis with Python", "Thị Ánh", "Known issuer", "Learning outcomes", "EU Annex I"
     )
+    watched.check("Last checked")
+    watched.page.locator("#status-heading").scroll_into_view_if_needed()
+    watched.page.screenshot(
+        path=str(screenshots(watched.page, f"card-{name}").with_name(f"card-status-{name}.png")),
+        full_page=False,
+    )
     watched.page.click("text=Check status now")
     watched.page.wait_for_selector("text=Checked just now")
     screenshots(watched.page, f"card-{name}")
@@ -168,6 +174,33 @@ def test_consent_screen(
         "Share",
         "Decline",
     )
+
+
+def test_consent_screen_for_a_bare_key_verifier(
+    signed_in: Any, world: dict[str, Any], screenshots: Any
+) -> None:
+    watched = signed_in(PHONE)
+    page = watched.page
+    site = FakeSite()
+    try:
+        verifier = Hostile(site, "Quick Hire", bare_key=True)
+        page.goto(world["url"] + "/receive")
+        page.fill("#link", verifier.link())
+        page.click("#link-form button[type=submit]")
+        page.wait_for_selector("text=Check who will receive your answer")
+        screenshots(page, "consent-bare-key-phone")
+        watched.check("identified only by a key (did:key)", "I know this verifier", "Decline")
+        site.posts["/response/1"] = (200, b"{}")
+        box = "[name=confirm_destination]"
+        page.click("button[value=share]")  # the browser asks for the tick first
+        assert page.evaluate(f"document.querySelector('{box}').validity.valueMissing")
+        assert site.received == []
+        page.check(box)
+        page.click("button[value=share]")
+        page.wait_for_selector("text=Shared")
+        assert [path for path, _body in site.received] == ["/response/1"]
+    finally:
+        site.close()
 
 
 def test_offline_card_has_the_offline_mark(
