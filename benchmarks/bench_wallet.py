@@ -1,5 +1,9 @@
 """Wallet benchmark: the home page with 1,000 credentials, making a share, export and import.
 
+Figures: the home page; the core's share function and the whole share request (POST, and POST
+plus the QR page the learner lands on); export and import of 1,000 credentials; import of cards
+holding all three formats (SD-JWT VC, Open Badges 3.0, VC-JWT), as received from an offer.
+
 Run from the repository root: .venv/bin/python benchmarks/bench_wallet.py [--quick]. Not a test.
 The wallet runs in-process (Flask test client: the figure is the server's time per request, WSGI
 included, no network). Credentials come from an offline did:key institution, so re-verification
@@ -81,8 +85,9 @@ def make_wallet(folder: Path) -> Flask:
     )
 
 
-def fill(app: Flask, count: int, *, open_badges: int = 0) -> float:
-    """Give the learner `count` cards (SD-JWT VC each; the first `open_badges` also an OB3)."""
+def fill(app: Flask, count: int, *, formats: int = 1) -> float:
+    """Give the learner `count` cards: an SD-JWT VC each, plus an OB3 (formats >= 2) and a VC-JWT
+    (formats == 3)."""
     start = time.perf_counter()
     with app.app_context():
         user = accounts.user_by_name(get_db(), "learner")
@@ -98,19 +103,40 @@ def fill(app: Flask, count: int, *, open_badges: int = 0) -> float:
                     ),
                 )
             ]
-            if number < open_badges:
+            common: dict[str, Any] = {"subject_id": holder.did, "issued_at": WHEN}
+            if formats >= 2:
                 badge = issuance.issue_open_badge(
-                    IDENTITY,
-                    DEMO_COURSE,
-                    award,
-                    credential_id=f"urn:uuid:bench-{number}",
-                    subject_id=holder.did,
-                    issued_at=WHEN,
+                    IDENTITY, DEMO_COURSE, award, credential_id=f"urn:uuid:b-{number}", **common
                 )
                 items.append(Received("ldp-vc", badge))
+            if formats >= 3:
+                token = issuance.issue_vc_jwt(
+                    IDENTITY, DEMO_COURSE, award, credential_id=f"urn:uuid:j-{number}", **common
+                )
+                items.append(Received("vc-jwt", token))
             card, rows = card_rows(check_received(items, holder), source="offer")
             cards.save_card(get_db(), user["id"], card, rows, seal_key(user, holder, card["id"]))
     return time.perf_counter() - start
+
+
+def timed_import(folder: Path, name: str, count: int, formats: int) -> tuple[float, int]:
+    """Export `count` cards of `formats` formats from one wallet; seconds to import elsewhere."""
+    source = make_wallet(folder / f"{name}-from")
+    client = signed_in(source)
+    fill(source, count, formats=formats)
+    data = client.post(
+        "/account/export", data={"passphrase": PASSPHRASE, "confirm": PASSPHRASE}
+    ).data
+    target = signed_in(make_wallet(folder / f"{name}-to"))
+    start = time.perf_counter()
+    answer = target.post(
+        "/account/import",
+        data={"backup": (io.BytesIO(data), "b.mcwallet"), "passphrase": PASSPHRASE},
+        content_type="multipart/form-data",
+    )
+    seconds = time.perf_counter() - start
+    assert answer.status_code == 303, answer.status_code
+    return seconds, count * formats
 
 
 def signed_in(app: Flask) -> Any:
@@ -147,8 +173,23 @@ def main() -> int:
             ("share.present_claims, 6 disclosures", f"{core:.2f} ms", f"p90 {core_p90:.2f} ms")
         )
         form = {"mode": "sd-jwt", "claim": list(SIX), "days": "7"}
-        post, _ = median_ms(lambda: client.post(f"/cards/{card_id}/share", data=form), repeats)
-        rows.append(("POST share (whole request, stored)", f"{post:.1f} ms", ""))
+        post, post_p90 = median_ms(
+            lambda: client.post(f"/cards/{card_id}/share", data=form), repeats
+        )
+        rows.append(
+            (
+                "POST share, 6 disclosures (request, stored)",
+                f"{post:.1f} ms",
+                f"p90 {post_p90:.1f} ms",
+            )
+        )
+
+        def share_and_open() -> None:
+            made = client.post(f"/cards/{card_id}/share", data=form)
+            client.get(made.headers["Location"])  # the page with the QR code the learner sees
+
+        flow, flow_p90 = median_ms(share_and_open, repeats)
+        rows.append(("POST share + GET its QR page", f"{flow:.1f} ms", f"p90 {flow_p90:.1f} ms"))
 
         start = time.perf_counter()
         exported = client.post(
@@ -169,31 +210,27 @@ def main() -> int:
         assert answer.status_code == 303, answer.status_code
         rows.append((f"import {count} credentials (re-verified)", f"{import_s:.2f} s", ""))
 
-        badges = make_wallet(Path(folder) / "c")
-        badge_client = signed_in(badges)
         few = 20 if args.quick else 100
-        fill(badges, few, open_badges=few)
-        data = badge_client.post(
-            "/account/export", data={"passphrase": PASSPHRASE, "confirm": PASSPHRASE}
-        ).data
-        target = make_wallet(Path(folder) / "d")
-        start = time.perf_counter()
-        signed_in(target).post(
-            "/account/import",
-            data={"backup": (io.BytesIO(data), "b.mcwallet"), "passphrase": PASSPHRASE},
-            content_type="multipart/form-data",
-        )
-        mixed_s = time.perf_counter() - start
-        rows.append(
-            (f"import {few} cards of SD-JWT + OB3 ({2 * few} creds)", f"{mixed_s:.2f} s", "")
-        )
+        for formats, label in ((2, "SD-JWT + OB3"), (3, "SD-JWT + OB3 + VC-JWT")):
+            seconds, total = timed_import(Path(folder), f"f{formats}", few, formats)
+            rows.append(
+                (
+                    f"import {few} cards of {label} ({total} creds)",
+                    f"{seconds:.2f} s",
+                    f"{seconds / few * 1000:.0f} ms per card",
+                )
+            )
     print(f"wallet benchmark · Python {platform.python_version()} · {platform.machine()}")
     width = max(len(name) for name, *_ in rows)
     for name, value, note in rows:
         print(f"{name:<{width}}  {value:>10}  {note}")
     ok = home <= TARGET_HOME_MS and core <= TARGET_SHARE_MS
     verdict = "met" if ok else "MISSED"
-    print(f"targets: home <= {TARGET_HOME_MS:g} ms, share <= {TARGET_SHARE_MS:g} ms: {verdict}")
+    print(
+        f"targets: home <= {TARGET_HOME_MS:g} ms, share (core) <= {TARGET_SHARE_MS:g} ms: {verdict}"
+        f"; the whole share request is {'within' if post <= TARGET_SHARE_MS else 'over'}"
+        f" {TARGET_SHARE_MS:g} ms ({post:.1f} ms)"
+    )
     return 0 if ok else 1
 
 
