@@ -24,6 +24,7 @@ from flask import (
 from flask_babel import Babel, gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from microcred import language
 from microcred.errors import MicrocredError
@@ -182,6 +183,11 @@ def init_app(app: Flask) -> None:
         default_translation_directories="../translations/wallet",
     )
     app.jinja_env.globals.update(language.TEMPLATE_GLOBALS)
+    hops = int(app.config.get("TRUSTED_PROXY_HOPS") or 0)
+    if hops:
+        # Behind a reverse proxy every request comes from the proxy: the per-address limits
+        # would then be one limit for everybody. Trust exactly this many X-Forwarded-For hops.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.before_request(load_user)
     app.after_request(_headers)
     app.context_processor(_template_context)

@@ -176,6 +176,20 @@ def test_sign_ups_are_limited_per_address(tmp_path: Path) -> None:
     assert signup("three", "10.3.3.3").status_code == 303
 
 
+@pytest.mark.parametrize(("hops", "third"), [(0, 429), (1, 303)], ids=["direct", "proxied"])
+def test_behind_a_trusted_proxy_the_forwarded_address_counts(
+    tmp_path: Path, hops: int, third: int
+) -> None:
+    app = make_app(tmp_path / "proxied", SIGNUPS_PER_ADDRESS=2, TRUSTED_PROXY_HOPS=hops)
+    client = app.test_client()
+    statuses = []
+    for number, learner in enumerate(("one", "two", "three")):
+        form = {"username": learner, "password": PASSWORD, "confirm": PASSWORD}
+        forwarded = {"X-Forwarded-For": f"203.0.113.{number}"}
+        statuses.append(client.post("/signup", data=form, headers=forwarded).status_code)
+    assert statuses == [303, 303, third]
+
+
 def test_a_form_error_does_not_count_as_a_sign_up(tmp_path: Path) -> None:
     app = make_app(tmp_path / "typos", SIGNUPS_PER_ADDRESS=1)
     client = app.test_client()
