@@ -22,6 +22,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 from sqlite_utils import Database
 
 from microcred.rate_limit import RateLimit
@@ -191,7 +192,7 @@ def login_required(view: F) -> F:
         if g.get("staff") is None:
             if request.method in ("GET", "HEAD") and not request.headers.get("HX-Request"):
                 return redirect(url_for("verifier.sign_in", next=request.full_path), 303)
-            abort(401)
+            abort(401, description=_("Sign in as staff to do this."))
         return view(*args, **kwargs)
 
     return wrapped  # type: ignore[return-value]

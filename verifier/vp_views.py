@@ -20,7 +20,7 @@ from microcred import qr
 from microcred.errors import InputError
 from microcred.oid4vp import REQUEST_MEDIA
 
-from . import reports, store, vp_requests
+from . import reports, store, throttling, vp_requests
 from .blueprint import bp
 from .owner import session_owner
 
@@ -48,6 +48,7 @@ def ask() -> Any:
 @bp.post("/ask")
 def ask_create() -> Any:
     """Create a signed request and go to its QR page."""
+    throttling.limit("verify")  # each request is a signature and a stored row (I11)
     keys = request.form.getlist("claims")
     issuer = request.form.get("issuer") or None
     db = store.get_db()

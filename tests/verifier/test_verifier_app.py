@@ -463,6 +463,7 @@ def test_verifications_are_limited_per_address(tmp_path: Any, institution: Insti
         client.post("/credentials/verify", json=body),
         client.post("/presentations/verify", json={"verifiablePresentation": "a.b.c~"}),
         client.post("/api/vp/requests", json={"claims": ["title"]}),
+        client.post("/ask", data={"claims": ["title"]}),
         verify_text(client, institution.vc_jwt()),
     ):
         assert refused.status_code == 429
