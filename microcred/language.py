@@ -9,6 +9,7 @@ tested once, without a web framework.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs
@@ -64,8 +65,19 @@ def choose(wanted: str | None, remembered: str | None, accept_language: str | No
     )
 
 
-# Where the middleware leaves the page's language for the app's locale selector.
+# Where the middleware leaves the page's language: the WSGI environ, and for the app's locale
+# selector and templates a context variable (each request runs in its own thread or task).
 ENVIRON_KEY = "microcred.language"
+_current: ContextVar[str] = ContextVar("microcred_language", default=DEFAULT)
+
+
+def current() -> str:
+    """The language of the page being made (the apps' Babel locale selector)."""
+    return _current.get()
+
+
+# What every page's template may use: the switch's choices and the page's language.
+TEMPLATE_GLOBALS: dict[str, Any] = {"languages": LANGUAGES, "current_language": current}
 
 
 class LanguageMiddleware:
@@ -87,6 +99,7 @@ class LanguageMiddleware:
         remembered = cookies[COOKIE].value if COOKIE in cookies else None
         chosen = choose(wanted, remembered, environ.get("HTTP_ACCEPT_LANGUAGE"))
         environ[ENVIRON_KEY] = chosen
+        token = _current.set(chosen)
 
         def respond(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
             # Pages differ by language, so shared caches must key on what chose it.
@@ -102,4 +115,7 @@ class LanguageMiddleware:
                 )
             return start_response(status, headers, *exc)
 
-        return self.app(environ, respond)
+        try:
+            return self.app(environ, respond)
+        finally:
+            _current.reset(token)

@@ -88,3 +88,16 @@ def test_odd_requests(query: str, cookie: str, accept: str, expected: str) -> No
     chosen, headers = _call(query=query, cookie=cookie, accept=accept)
     assert chosen == expected
     assert all("klingon" not in v for _, v in headers)
+
+
+def test_the_page_language_is_current_only_during_the_request() -> None:
+    seen = []
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        seen.append(language.current())
+        start_response("200 OK", [])
+        return [b""]
+
+    language.LanguageMiddleware(app)({"QUERY_STRING": "lang=vi"}, lambda *a: None)
+    assert seen == ["vi"]
+    assert language.current() == language.DEFAULT
