@@ -157,11 +157,18 @@ def cmd_keygen(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
+def cmd_samples(args: argparse.Namespace) -> int:
     """Issue a sample micro-credential in three formats, tamper with one, verify them all."""
     from .demo import run_core_demo
 
     return run_core_demo(Path(args.data), sys.stdout)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Start the institution, wallet and verifier apps with demo data until Ctrl-C."""
+    from .demo_site import run
+
+    return run(Path(args.data), sys.stdout, https=args.https, first_port=args.first_port)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -193,8 +200,13 @@ def parser() -> argparse.ArgumentParser:
     keygen.add_argument("--did", choices=["key", "jwk"], default="key")
     keygen.add_argument("--out", help="write the private JWK to this new file (mode 600)")
     keygen.set_defaults(run=cmd_keygen)
-    demo = commands.add_parser("demo", help="issue and verify sample micro-credentials")
-    demo.add_argument("--data", default="demo-data", help="folder for the demo's files")
+    samples = commands.add_parser("samples", help="write and verify sample credentials")
+    samples.add_argument("--data", default="demo-data/samples", help="folder for the files")
+    samples.set_defaults(run=cmd_samples)
+    demo = commands.add_parser("demo", help="run the three apps with demo data")
+    demo.add_argument("--data", default="demo-data", help="folder for databases and keys")
+    demo.add_argument("--https", action="store_true", help="serve https for phones on the LAN")
+    demo.add_argument("--first-port", type=int, default=5001, help="issuer's port (then +1, +2)")
     demo.set_defaults(run=cmd_demo)
     return top
 

@@ -170,6 +170,9 @@ def check_ports_free(site: Site) -> None:
     """Refuse to start when a port is taken (most often: a demo is already running)."""
     for app in site.apps:
         with socket.socket() as probe:
+            # As the servers do: connections of a demo stopped a moment ago may linger in
+            # TIME_WAIT, which must not count as "in use" (a listening socket still does).
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind((site.bind, app.port))
             except OSError:

@@ -26,7 +26,7 @@ def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[s
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("demo")
-    result = run("demo", "--data", str(folder))
+    result = run("samples", "--data", str(folder))
     assert result.returncode == 0, result.stderr
     verdicts = [line.split()[0] for line in result.stdout.splitlines() if line.startswith("  ")]
     assert verdicts == ["VALID", "VALID", "VALID", "INVALID"]
