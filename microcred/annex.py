@@ -51,6 +51,8 @@ ANNEX_I_OPTIONAL: tuple[tuple[str, str], ...] = (
     ("stackability", "Integration or stackability options"),
     ("further_information", "Further information"),
 )
+_MANDATORY_KEYS = tuple(key for key, _ in ANNEX_I_MANDATORY)
+_OPTIONAL_KEYS = tuple(key for key, _ in ANNEX_I_OPTIONAL)
 
 
 # ISO 3166-1 alpha-2 shape (the list of codes changes; the shape does not).
@@ -279,7 +281,9 @@ _CHECKS: dict[str, Callable[[Certificate], bool]] = {
 
 def annex_i(cert: Certificate) -> AnnexReport:
     """Report which Annex I elements this certificate carries, by element key."""
-    present = tuple(key for key, _ in ANNEX_I_MANDATORY if _CHECKS[key](cert))
-    missing = tuple(key for key, _ in ANNEX_I_MANDATORY if not _CHECKS[key](cert))
-    optional = tuple(key for key, _ in ANNEX_I_OPTIONAL if _CHECKS[key](cert))
+    # Each element is judged once (this runs on every verification).
+    carried = [_CHECKS[key](cert) for key in _MANDATORY_KEYS]
+    present = tuple(key for key, has in zip(_MANDATORY_KEYS, carried, strict=True) if has)
+    missing = tuple(key for key, has in zip(_MANDATORY_KEYS, carried, strict=True) if not has)
+    optional = tuple(key for key in _OPTIONAL_KEYS if _CHECKS[key](cert))
     return AnnexReport(present=present, missing=missing, optional_present=optional)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import base64
 import binascii
-import re
 import string
 
 from .errors import MalformedEncoding
 
-_ALPHABET = re.compile(r"[A-Za-z0-9_-]*")
+# base64url -> standard alphabet, so binascii's strict decoder checks every other character.
+_TO_STANDARD = bytes.maketrans(b"-_", b"+/")
+_TO_URLSAFE = bytes.maketrans(b"+/", b"-_")
+# Bits of the last character that a text of length % 4 == 2 or 3 leaves unused.
+_SPARE_BITS = (0, 0, 0b1111, 0b11)
 _VALUES = {
     c: i
     for i, c in enumerate(string.ascii_uppercase + string.ascii_lowercase + string.digits + "-_")
@@ -18,21 +20,26 @@ _VALUES = {
 
 def encode(data: bytes) -> str:
     """Encode bytes as unpadded base64url text."""
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+    # binascii directly: base64.urlsafe_b64encode adds two Python calls (6 digests per SD-JWT).
+    encoded = binascii.b2a_base64(data, newline=False).translate(_TO_URLSAFE)
+    return encoded.rstrip(b"=").decode("ascii")
 
 
 def decode(text: str) -> bytes:
     """Decode unpadded base64url text, refusing anything non-canonical."""
-    if not isinstance(text, str) or _ALPHABET.fullmatch(text) is None:
+    # "+", "/" and "=" would pass the translation below; strict_mode refuses any other byte
+    # outside the alphabet (whitespace too). Faster than a regex over a 2 KB JWT payload.
+    if not isinstance(text, str) or not text.isascii() or "+" in text or "/" in text or "=" in text:
         raise MalformedEncoding("not unpadded base64url")
     if len(text) % 4 == 1:
         raise MalformedEncoding("impossible base64url length")
+    padded = text.encode("ascii").translate(_TO_STANDARD) + b"=" * (-len(text) % 4)
     try:
-        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except (binascii.Error, ValueError):
+        data = binascii.a2b_base64(padded, strict_mode=True)
+    except binascii.Error:
         raise MalformedEncoding("not unpadded base64url") from None
     # Non-zero trailing bits decode too, to the same bytes: only the canonical form is accepted.
-    spare_bits = {2: 0b1111, 3: 0b11}.get(len(text) % 4, 0)
+    spare_bits = _SPARE_BITS[len(text) % 4]
     if spare_bits and _VALUES[text[-1]] & spare_bits:
         raise MalformedEncoding("non-canonical base64url")
     return data

@@ -233,7 +233,10 @@ class _Unblinder:
                 raise SDJWTError(
                     "'...' outside an array element digest", code="reserved_claim_name"
                 )
-            out[name] = self.value(item, (*path, name), depth + 1)
+            # Most claims are scalars: no path tuple or call for them (runs per verification).
+            if isinstance(item, dict | list):
+                item = self.value(item, (*path, name), depth + 1)
+            out[name] = item
         if SD_KEY in obj:
             digests = obj[SD_KEY]
             if not isinstance(digests, list):
@@ -263,10 +266,12 @@ class _Unblinder:
             raise PayloadTooLarge("claims nested too deeply", code="too_deep")
         out: list[Any] = []
         for position, element in enumerate(arr):
-            here = (*path, position)
             if not (isinstance(element, dict) and ARRAY_KEY in element):
-                out.append(self.value(element, here, depth + 1))
+                if isinstance(element, dict | list):
+                    element = self.value(element, (*path, position), depth + 1)
+                out.append(element)
                 continue
+            here = (*path, position)
             if len(element) != 1:
                 raise SDJWTError("array digest object with other members", code="invalid_digest")
             item = self.lookup(element[ARRAY_KEY])

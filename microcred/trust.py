@@ -157,6 +157,10 @@ class TrustRegistry:
     def __init__(self, name: str, entries: tuple[tuple[TrustedIssuer, str], ...] = ()) -> None:
         self._name = name
         self._entries = entries
+        # Entries by DID, in file order: a lookup per verification must not scan the registry.
+        self._by_did: dict[str, list[tuple[TrustedIssuer, str]]] = {}
+        for entry in entries:
+            self._by_did.setdefault(entry[0].did, []).append(entry)
 
     @property
     def name(self) -> str:
@@ -250,9 +254,8 @@ class TrustRegistry:
         if when.tzinfo is None:
             raise ValueError("lookup time must be timezone-aware")
         found: dict[TrustStatus, tuple[TrustedIssuer, str]] = {}
-        for issuer, source in self._entries:
-            if issuer.did == did:
-                found.setdefault(_status(issuer, when), (issuer, source))
+        for issuer, source in self._by_did.get(did, ()):
+            found.setdefault(_status(issuer, when), (issuer, source))
         for status in _PREFERENCE:
             if status in found:
                 issuer, source = found[status]

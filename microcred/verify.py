@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,6 +39,14 @@ MAX_PAYLOAD_BYTES = 512_000
 _ALWAYS_REQUIRED = frozenset(
     {"format", "issuer_key", "signature", "validity", "revocation", "suspension"}
 )
+# The checks a VALID verdict needs, by (trust required, holder binding required).
+_REQUIRED = {
+    (trust, binding): _ALWAYS_REQUIRED
+    | ({"issuer_trust"} if trust else set())
+    | ({"holder_binding"} if binding else set())
+    for trust in (False, True)
+    for binding in (False, True)
+}
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,13 @@ _NOT_REACHED = {
 }
 
 
+@functools.lru_cache(maxsize=1024)
+def _check(name: str, state: str, code: str, message: str) -> Check:
+    # Checks are immutable and mostly the same few: share them rather than build eight per
+    # verification (the LRU lets one-off messages age out).
+    return Check(name, state, code, message)  # type: ignore[arg-type]
+
+
 @dataclass
 class _Run:
     """The checks of one verification as they are decided (also the format checks' Progress)."""
@@ -79,7 +95,7 @@ class _Run:
     kind: str = "unknown"
 
     def set(self, name: str, state: str, code: str, message: str = "") -> None:
-        self.checks[name] = Check(name, state, code, message)  # type: ignore[arg-type]
+        self.checks[name] = _check(name, state, code, message)
 
     def key_resolved(self, issuer: str) -> None:
         self.set("issuer_key", "passed", "resolved", issuer)
@@ -209,13 +225,9 @@ class Verifier:
         issuer = IssuerInfo(did=credential.issuer if credential else None)
         if credential is not None:
             issuer = self._trust(run, credential, policy)
-        required = set(_ALWAYS_REQUIRED)
-        if policy.require_trust:
-            required.add("issuer_trust")
-        if policy.require_holder_binding:
-            required.add("holder_binding")
         checks = run.done()
-        verdict, reason = verdict_of(checks, frozenset(required))
+        required = _REQUIRED[policy.require_trust, policy.require_holder_binding]
+        verdict, reason = verdict_of(checks, required)
         certificate = annex = None
         claims: dict[str, Any] = {}
         disclosed: tuple[str, ...] = ()
