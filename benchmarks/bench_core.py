@@ -1,9 +1,11 @@
 """Core benchmark: median verification times against the project's targets and reference libraries.
 
-Run from the repository root: .venv/bin/python benchmarks/bench_core.py [--quick]. Not a test.
-Every cell is the median of 7 batches, each batch timing many calls after a warm-up; nothing is
-pinned. Issuer DID documents and status lists are served by a loopback HTTP server and cached before
-timing; the script stops if the server is hit during a timed loop.
+Run from the repository root: .venv/bin/python benchmarks/bench_core.py [--quick] [--core N |
+--no-pin]. Not a test. Every cell is the median of 7 batches, each batch timing many calls after a
+warm-up. The process runs on one core (core 0 unless --core; OpenCV single-threaded), as
+bench_qr.py and /work/shared/MEASURED.md do. Issuer DID documents and status lists are served by a
+loopback HTTP server and cached before timing; the script stops if the server is hit during a
+timed loop.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib.metadata import version
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -61,6 +64,8 @@ INDEX = 4242
 
 # The camera-frame QR case of bench_qr.py: 1,200 B at EC level L, 40% of a 720p frame's height.
 QR_PAYLOAD_BYTES, QR_FRAME = 1200, (1280, 720)
+# The core the whole run is pinned to (as bench_qr.py).
+PINNED_CORE = 0
 
 
 @dataclass(frozen=True)
@@ -449,7 +454,8 @@ def qr_rows(batch: float) -> tuple[list[Row], str]:
     width, height = QR_FRAME
     if decode(jpeg) != [text] or decode_gray(gray, width, height) != [text]:
         return [], "QR rows skipped: the frame did not decode to its payload"
-    return [
+    decoder = qr_decoder(gray, text)
+    rows = [
         Row(
             f"QR: qr.decode (720p JPEG, {QR_PAYLOAD_BYTES:,} B)",
             timed(calls(decode, jpeg), batch),
@@ -462,7 +468,31 @@ def qr_rows(batch: float) -> tuple[list[Row], str]:
             "<=10 ms",
             10_000.0,
         ),
-    ], ""
+    ]
+    return rows, f"QR rows: decoded by {decoder} (qr.decode tries zxing-cpp, zbar, OpenCV)."
+
+
+def qr_decoder(gray: Any, text: str) -> str:
+    """Name and version of the first decoder stage of microcred.qr that reads this frame."""
+    from microcred import qr
+
+    if qr.zxingcpp is not None and text.encode() in qr._zxing_scan(gray):
+        return f"zxing-cpp {version('zxing-cpp')}"
+    if text.encode() in qr._zbar_scan(gray):
+        return f"zbar (pyzbar {version('pyzbar')})"
+    return "OpenCV"
+
+
+def pin(core: int) -> str:
+    """Run this process (and OpenCV) on one core; say what was done."""
+    if not hasattr(os, "sched_setaffinity"):
+        return "unpinned (no sched_setaffinity)"
+    os.sched_setaffinity(0, {core})
+    with contextlib.suppress(ImportError):
+        import cv2
+
+        cv2.setNumThreads(1)
+    return f"pinned to core {core}"
 
 
 def duration(us: float | None) -> str:
@@ -520,8 +550,11 @@ def main() -> None:
     """Build the issuers and credentials, time every row, print the table."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="shorter batches (about 15 s)")
+    parser.add_argument("--no-pin", action="store_true", help="use every core")
+    parser.add_argument("--core", type=int, default=PINNED_CORE, help="the core to pin to")
     args = parser.parse_args()
     batch = QUICK_BATCH_SECONDS if args.quick else BATCH_SECONDS
+    pinning = "unpinned" if args.no_pin else pin(args.core)
     started = time.perf_counter()
     env = environment()
     notes = list(NOTES)
@@ -543,7 +576,7 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     print(f"Loopback server: {served} requests, none in a timed loop. Total {elapsed:.1f} s.")
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, unpinned, load {load}.")
+    print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, {pinning}, load {load}.")
 
 
 def progress(rows: list[Row]) -> list[Row]:
