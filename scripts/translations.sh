@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Each app's message catalog: `extract` collects the strings of its code and pages and updates
-# translations/<app>/<lang>/LC_MESSAGES/messages.po; `compile` (run by setup.sh) builds the .mo
-# files the apps load. Shared pages (base.html, _error.html) go into every catalog.
+# Each app's message catalog: `extract [APP]` collects the strings of its code and pages and
+# updates translations/<app>/<lang>/LC_MESSAGES/messages.po; `compile` (run by setup.sh) builds
+# the .mo files the apps load. Shared pages (base.html, _error.html) go into every catalog.
+# APP is issuer, wallet or verifier; without it, all three.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYBABEL=${PYBABEL:-.venv/bin/pybabel}
@@ -13,7 +14,10 @@ declare -A SOURCES=(
 )
 case "${1:-compile}" in
   extract)
-    for app in "${!SOURCES[@]}"; do
+    apps=("${2:-${!SOURCES[@]}}")
+    # shellcheck disable=SC2068
+    for app in ${apps[@]}; do
+      [ -n "${SOURCES[$app]:-}" ] || { echo "unknown app: $app" >&2; exit 64; }
       dir=translations/$app
       mkdir -p "$dir"
       # shellcheck disable=SC2086
