@@ -30,6 +30,8 @@ from flask import Flask
 # The apps are not installed packages: run them from the repository root.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from results import Figure, emit  # noqa: E402  (benchmarks/results.py, beside this script)
+
 from microcred import issuance, share  # noqa: E402
 from microcred.demo import DEMO_AWARD, DEMO_COURSE  # noqa: E402
 from microcred.did import did_key  # noqa: E402
@@ -209,6 +211,7 @@ def main() -> int:
         import_s = time.perf_counter() - start
         assert answer.status_code == 303, answer.status_code
         rows.append((f"import {count} credentials (re-verified)", f"{import_s:.2f} s", ""))
+        mixed: list[Figure] = []
 
         few = 20 if args.quick else 100
         for formats, label in ((2, "SD-JWT + OB3"), (3, "SD-JWT + OB3 + VC-JWT")):
@@ -220,6 +223,8 @@ def main() -> int:
                     f"{seconds / few * 1000:.0f} ms per card",
                 )
             )
+            name = f"import {few} cards of {label}"
+            mixed.append(Figure("wallet", name, round(seconds, 2), "s"))
     print(f"wallet benchmark · Python {platform.python_version()} · {platform.machine()}")
     width = max(len(name) for name, *_ in rows)
     for name, value, note in rows:
@@ -230,6 +235,39 @@ def main() -> int:
         f"targets: home <= {TARGET_HOME_MS:g} ms, share (core) <= {TARGET_SHARE_MS:g} ms: {verdict}"
         f"; the whole share request is {'within' if post <= TARGET_SHARE_MS else 'over'}"
         f" {TARGET_SHARE_MS:g} ms ({post:.1f} ms)"
+    )
+    target_share = f"<= {TARGET_SHARE_MS:g} ms"
+    emit(
+        [
+            Figure(
+                "wallet",
+                f"GET / with {count} credentials (median)",
+                round(home, 1),
+                "ms",
+                f"<= {TARGET_HOME_MS:g} ms",
+                home <= TARGET_HOME_MS,
+            ),
+            Figure(
+                "wallet",
+                "share, 6 disclosures (core)",
+                round(core, 2),
+                "ms",
+                target_share,
+                core <= TARGET_SHARE_MS,
+            ),
+            Figure(
+                "wallet",
+                "share, 6 disclosures (whole POST)",
+                round(post, 1),
+                "ms",
+                target_share,
+                post <= TARGET_SHARE_MS,
+            ),
+            Figure("wallet", "share + its QR page", round(flow, 1), "ms"),
+            Figure("wallet", f"export {count} credentials", round(export_s, 2), "s"),
+            Figure("wallet", f"import {count} credentials", round(import_s, 2), "s"),
+            *mixed,
+        ]
     )
     return 0 if ok else 1
 
