@@ -225,11 +225,11 @@ class _Unblinder:
             raise PayloadTooLarge("claims nested too deeply", code="too_deep")
         out: dict[str, Any] = {}
         for name, item in obj.items():
-            if name == SD_KEY or (name == SD_ALG_KEY and depth == 0):
-                continue  # steps 3.e-3.f: digest arrays and the top-level _sd_alg are removed
-            if name == SD_ALG_KEY:
-                raise SDJWTError("_sd_alg inside a nested object", code="sd_alg_nested")
-            if name == ARRAY_KEY:
+            if name in RESERVED_NAMES:  # one set lookup for the common, unreserved names
+                if name == SD_KEY or (name == SD_ALG_KEY and depth == 0):
+                    continue  # steps 3.e-3.f: digest arrays and the top-level _sd_alg are removed
+                if name == SD_ALG_KEY:
+                    raise SDJWTError("_sd_alg inside a nested object", code="sd_alg_nested")
                 raise SDJWTError(
                     "'...' outside an array element digest", code="reserved_claim_name"
                 )
