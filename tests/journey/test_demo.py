@@ -9,7 +9,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
-from conftest import start_demo
+from demo_process import start_demo
 
 
 def answers(url: str) -> int:
