@@ -68,6 +68,8 @@ def _defaults(app: Flask) -> dict[str, Any]:
         # VC-API without the API token) and camera frames (a camera sends about two a second).
         "VERIFY_REQUESTS_PER_MINUTE": 120,
         "FRAME_REQUESTS_PER_MINUTE": 240,
+        # Reverse proxies in front whose X-Forwarded-For is trusted (0: clients connect directly).
+        "TRUSTED_PROXY_HOPS": 0,
         "BABEL_DEFAULT_LOCALE": "en",
     }
 

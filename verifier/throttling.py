@@ -11,6 +11,7 @@ import math
 
 from flask import Flask, current_app, request
 from werkzeug.exceptions import TooManyRequests
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from microcred.rate_limit import RateLimit
 
@@ -20,10 +21,15 @@ LIMITS = {"frame": "FRAME_REQUESTS_PER_MINUTE", "verify": "VERIFY_REQUESTS_PER_M
 
 
 def init_app(app: Flask) -> None:
-    """Create this process's limiters from the configuration."""
+    """Create this process's limiters from the configuration; trust the configured proxies."""
     app.extensions["verifier.limits"] = {
         name: RateLimit(int(app.config[key]), WINDOW) for name, key in LIMITS.items()
     }
+    hops = int(app.config.get("TRUSTED_PROXY_HOPS") or 0)
+    if hops:
+        # Behind a reverse proxy every request comes from the proxy: the per-address limits
+        # would then be one limit for everybody. Trust exactly this many X-Forwarded-For hops.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def limit(name: str, *, exempt: bool = False) -> None:

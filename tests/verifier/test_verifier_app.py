@@ -475,6 +475,22 @@ def test_verifications_are_limited_per_address(tmp_path: Any, institution: Insti
     assert other.status_code == 422
 
 
+@pytest.mark.parametrize(("hops", "third"), [(0, 429), (1, 422)], ids=["direct", "proxied"])
+def test_behind_a_trusted_proxy_the_forwarded_address_counts(
+    tmp_path: Any, institution: Institution, hops: int, third: int
+) -> None:
+    app = make_app(tmp_path, VERIFY_REQUESTS_PER_MINUTE=2, TRUSTED_PROXY_HOPS=hops)
+    client = app.test_client()
+    body = {"verifiableCredential": institution.vc_jwt()}
+    statuses = [
+        client.post(
+            "/credentials/verify", json=body, headers={"X-Forwarded-For": f"203.0.113.{n}"}
+        ).status_code
+        for n in range(3)
+    ]
+    assert statuses == [422, 422, third]
+
+
 def test_the_api_token_lifts_the_limit(tmp_path: Any, institution: Institution) -> None:
     app = make_app(tmp_path, VERIFY_REQUESTS_PER_MINUTE=1, API_TOKEN="t" * 32)
     client = app.test_client()
