@@ -2,10 +2,10 @@
 
 Run from the repository root: .venv/bin/python benchmarks/bench_core.py [--quick] [--core N |
 --no-pin]. Not a test. Every cell is the median of 7 batches, each batch timing many calls after a
-warm-up. The process runs on one core (core 0 unless --core; OpenCV single-threaded), as
-bench_qr.py and /work/shared/MEASURED.md do. Issuer DID documents and status lists are served by a
-loopback HTTP server and cached before timing; the script stops if the server is hit during a
-timed loop.
+warm-up. The process runs on one core (the idlest at start unless --core; OpenCV single-threaded),
+as bench_qr.py and /work/shared/MEASURED.md do. Issuer DID documents and status lists are served
+by a loopback HTTP server and cached before timing; the script stops if the server is hit during
+a timed loop.
 """
 
 from __future__ import annotations
@@ -64,8 +64,6 @@ INDEX = 4242
 
 # The camera-frame QR case of bench_qr.py: 1,200 B at EC level L, 40% of a 720p frame's height.
 QR_PAYLOAD_BYTES, QR_FRAME = 1200, (1280, 720)
-# The core the whole run is pinned to (as bench_qr.py).
-PINNED_CORE = 0
 
 
 @dataclass(frozen=True)
@@ -483,10 +481,33 @@ def qr_decoder(gray: Any, text: str) -> str:
     return "OpenCV"
 
 
-def pin(core: int) -> str:
-    """Run this process (and OpenCV) on one core; say what was done."""
+def idlest_core(seconds: float = 1.0) -> int:
+    """The allowed core with the most idle time over a short look (the machine is shared)."""
+    allowed = sorted(os.sched_getaffinity(0))
+
+    def idle() -> dict[int, int]:
+        found = {}
+        with open("/proc/stat", encoding="ascii") as stat:
+            for line in stat:
+                name, *fields = line.split()
+                if name.startswith("cpu") and name[3:].isdigit():
+                    found[int(name[3:])] = int(fields[3]) + int(fields[4])  # idle + iowait
+        return found
+
+    try:
+        before = idle()
+        time.sleep(seconds)
+        after = idle()
+    except OSError:
+        return allowed[0]
+    return max(allowed, key=lambda core: after.get(core, 0) - before.get(core, 0))
+
+
+def pin(core: int | None) -> str:
+    """Run this process (and OpenCV) on one core, the idlest unless given; say which."""
     if not hasattr(os, "sched_setaffinity"):
         return "unpinned (no sched_setaffinity)"
+    core = idlest_core() if core is None else core
     os.sched_setaffinity(0, {core})
     with contextlib.suppress(ImportError):
         import cv2
@@ -551,7 +572,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="shorter batches (about 15 s)")
     parser.add_argument("--no-pin", action="store_true", help="use every core")
-    parser.add_argument("--core", type=int, default=PINNED_CORE, help="the core to pin to")
+    parser.add_argument("--core", type=int, help="the core to pin to (default: the idlest)")
     args = parser.parse_args()
     batch = QUICK_BATCH_SECONDS if args.quick else BATCH_SECONDS
     pinning = "unpinned" if args.no_pin else pin(args.core)

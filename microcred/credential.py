@@ -162,7 +162,7 @@ def _sd_jwt_vc(text: str, resolver: DIDResolver, policy: Policy, progress: Progr
         proof_type=str(verified.header.get("alg")),
         claims=claims,
         certificate=certificate_from_sdjwt(claims),
-        disclosed=tuple("/".join(str(p) for p in path) for path in verified.disclosed_paths),
+        disclosed=tuple("/".join(map(str, path)) for path in verified.disclosed_paths),
         status_refs=refs,
         holder_bound=verified.key_binding_verified,
     )

@@ -222,8 +222,9 @@ class Verifier:
     def _report(
         self, run: _Run, policy: Policy, kind: str, credential: Credential | None
     ) -> Report:
-        issuer = IssuerInfo(did=credential.issuer if credential else None)
-        if credential is not None:
+        if credential is None:
+            issuer = IssuerInfo(did=None)
+        else:
             issuer = self._trust(run, credential, policy)
         checks = run.done()
         required = _REQUIRED[policy.require_trust, policy.require_holder_binding]
