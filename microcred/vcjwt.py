@@ -1,7 +1,9 @@
 """VCDM 1.1 credentials as VC-JWT (native) and with LDP proofs (didkit 0.3.3), for older verifiers.
 
 All didkit use sits here (its event loop in `didkit_loop`), so it can be swapped out. didkit adds
-and checks Ed25519Signature2018 proofs and is the reference VC-JWT implementation for did:key.
+and checks Ed25519Signature2018 proofs and is the reference VC-JWT implementation for did:key. The
+verification pipeline does not call it: it verifies Ed25519Signature2018 natively
+(`data_integrity`, any DID its resolver handles), and `verify_ldp` here is didkit's own check.
 VC-JWTs are issued natively because didkit resolves the verification method before signing and its
 did:web resolver cannot handle a port (`did:web:localhost%3A5001`: "invalid domain character");
 they are verified natively because keys must come from the injected resolver (guarded HTTP), never
