@@ -51,13 +51,19 @@ class Institution:
         """The did.json served at /.well-known/did.json."""
         return did.did_web_document(self.did, [(KEY_FRAGMENT, self.key.public_key)])
 
-    def status_publisher(self, name: str, now: float, new_list_size: int) -> Publisher:
+    def status_publisher(self, name: str, now: float, new_list_size: int, ttl: int) -> Publisher:
         """What signs a status list's documents under this identity, dated `now`."""
 
         def sign(list_id: int, size: int, entries: list[tuple[int, str]]) -> list[StatusDocument]:
             moment = dt.datetime.fromtimestamp(now, dt.UTC)
             documents = status_documents.status_documents(
-                self.identity(name), self.base_url, entries, now=moment, size=size, list_id=list_id
+                self.identity(name),
+                self.base_url,
+                entries,
+                now=moment,
+                size=size,
+                list_id=list_id,
+                ttl=ttl,
             )
             return list(documents)
 

@@ -30,8 +30,11 @@ def institution_name(db: Any) -> str:
 
 def publisher(db: Any, now: float) -> Publisher:
     """What signs the status documents now, under the institution's current name."""
-    size = int(current_app.config["STATUS_LIST_SIZE"])
-    return institution().status_publisher(institution_name(db), now, size)
+    config = current_app.config
+    ttl = int(config["STATUS_MAX_AGE"])
+    return institution().status_publisher(
+        institution_name(db), now, int(config["STATUS_LIST_SIZE"]), ttl
+    )
 
 
 def publish_at_start(app: Flask) -> None:
@@ -43,7 +46,8 @@ def publish_at_start(app: Flask) -> None:
         missing = status_store.newest_list(db) is None
         if missing or status_store.documents_issuer(db) != {inst.did}:
             now = time.time()
-            signer = inst.status_publisher(institution_name(db), now, size)
+            ttl = int(app.config["STATUS_MAX_AGE"])
+            signer = inst.status_publisher(institution_name(db), now, size, ttl)
             status_store.publish_all(db, signer, now)
     finally:
         db.close()

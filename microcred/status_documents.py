@@ -93,8 +93,13 @@ def status_documents(
     now: dt.datetime,
     size: int = LIST_SIZE,
     list_id: int = 1,
+    ttl: int = TOKEN_TTL,
 ) -> tuple[StatusDocument, ...]:
-    """Build and sign the three status documents of one list from its awards' states."""
+    """Build and sign the three status documents of one list from its awards' states.
+
+    `ttl` goes into the token list, and should be the max-age the lists are served with: a
+    verifier keeps the list that long, so a status change reaches it within `ttl` seconds.
+    """
     revocation, suspension, tokens = build_lists(entries, size=size)
     created = _timestamp(now)
     documents = []
@@ -124,7 +129,7 @@ def status_documents(
         sub=token_url(base_url, list_id),
         kid=identity.verification_method,
         iat=int(now.timestamp()),
-        ttl=TOKEN_TTL,
+        ttl=ttl,
     )
     path = list_path(list_id, "token")
     documents.append(StatusDocument(path, TOKEN_MEDIA_TYPE, token.encode("ascii")))

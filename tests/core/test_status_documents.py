@@ -58,6 +58,14 @@ def test_documents_are_signed_and_read_back() -> None:
     assert (lst.get(7), lst.get(100_000), lst.ttl) == (1, 2, 60)
 
 
+def test_token_list_ttl_is_the_lifetime_the_issuer_serves() -> None:
+    documents = {d.path: d for d in status_documents(IDENTITY, BASE, ENTRIES, now=NOW, ttl=5)}
+    token = documents["/status/token"].body.decode()
+    now = NOW.timestamp() + 1
+    lst = verify_status_list_token(token, KEY.public_key, expected_sub=token_url(BASE), now=now)
+    assert lst.ttl == 5
+
+
 def test_rebuilding_is_idempotent() -> None:
     first = build_lists(ENTRIES)
     second = build_lists(list(reversed(ENTRIES)))
