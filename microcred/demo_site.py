@@ -102,6 +102,9 @@ class Site:
             env["WALLET_TRUST_REGISTRY"] = str(self.registry_file.resolve())
         if app is self.verifier:
             env["VERIFIER_WALLET_URL"] = self.url(self.wallet)
+        # Status lists kept 20 s, not a minute, so a revocation in the demo shows quickly.
+        env.setdefault("ISSUER_STATUS_MAX_AGE", "20")
+        env.setdefault("VERIFIER_STATUS_MIN_TTL", "20")
         return env
 
     @property

@@ -52,6 +52,9 @@ def _defaults(app: Flask) -> dict[str, Any]:
         # Keep registry issuers' DID documents and status lists fresh in a background thread;
         # None: yes, except under TESTING (tests run the warmer's passes themselves).
         "WARM_CACHES": None,
+        # Shortest time a status list is kept, whatever its max-age says (SECURITY-CASES E11);
+        # the demo lowers it so a revocation shows within seconds.
+        "STATUS_MIN_TTL": 30.0,
         "DNS_RESOLVER": None,  # tests inject one (host, port) -> addresses; None is the system's
         # Staff sessions: a working day at most, an hour idle (SECURITY-CASES I06).
         "PERMANENT_SESSION_LIFETIME": 12 * 3600,

@@ -36,6 +36,7 @@ class Pipeline:
         insecure_localhost: bool,
         clock: Callable[[], float] | None = None,
         dns_resolver: Resolver | None = None,
+        status_min_ttl: float = 30.0,
     ) -> None:
         # Production is https-only with no private addresses; the demo opts into loopback http.
         policy = (
@@ -55,7 +56,9 @@ class Pipeline:
             clock=self.clock,
             fetch_response=lambda url: fetcher.get(url, use_cache=False),
         )
-        self.status_lists = StatusListCache(self.fetcher, self.resolver, clock=self.clock)
+        self.status_lists = StatusListCache(
+            self.fetcher, self.resolver, clock=self.clock, min_ttl=status_min_ttl
+        )
         self._registry: tuple[int, TrustRegistry] | None = None
 
     def registry(self, db: Database) -> TrustRegistry:
@@ -97,6 +100,7 @@ def init_app(app: Flask) -> None:
         insecure_localhost=bool(app.config["ALLOW_INSECURE_LOCALHOST"]),
         clock=app.config["CLOCK"],
         dns_resolver=app.config["DNS_RESOLVER"],
+        status_min_ttl=float(app.config["STATUS_MIN_TTL"]),
     )
     warmer = app.extensions["verifier.warmer"] = Warmer(made, app.config["DATABASE"])
     warm = app.config["WARM_CACHES"]
