@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask_babel import gettext as _
 
 from microcred.rate_limit import RateLimit
 
@@ -66,11 +67,11 @@ def hash_password(password: str) -> str:
 def password_problem(password: str, username: str) -> str | None:
     """What is wrong with a new password, in plain words, or None."""
     if len(password) < MIN_PASSWORD:
-        return f"use at least {MIN_PASSWORD} characters"
+        return _("use at least %(n)d characters", n=MIN_PASSWORD)
     if len(password) > 200:
-        return "use at most 200 characters"
+        return _("use at most %(n)d characters", n=200)
     if username and username.lower() in password.lower():
-        return "do not include the user name"
+        return _("do not include the user name")
     return None
 
 

@@ -39,7 +39,7 @@ class Progress:
     total: int
     done: int = 0
     state: str = "running"  # running, done, failed
-    message: str = ""
+    message: str = ""  # the core's English message of a failure (pages translate it)
 
 
 class JobBoard:
@@ -157,9 +157,8 @@ def _run(
         jobs.update(job_id, state="failed", message=error.message, done=0)
     except Exception:
         log.exception("bulk job %s failed", job_id)
-        jobs.update(
-            job_id, state="failed", message="the import failed; nothing was created", done=0
-        )
+        # The page says the import failed; an unexpected error has nothing to add for staff.
+        jobs.update(job_id, state="failed", message="", done=0)
     finally:
         db.close()
 

@@ -1,5 +1,7 @@
 """Reading the staff's HTML forms into the model, with a plain-words message per field.
 
+Messages are in the page's language: the form's own with gettext, the core's through `wording`.
+
 The course form maps onto `microcred.model.Course`; completeness is the core's Annex I check
 (`course_problems`), whose field keys (`workload`, `level`, ...) name the form's fieldsets. The
 learner form maps onto `Award` and `award_problems`.
@@ -12,11 +14,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from microcred.annex import award_problems, course_problems
 from microcred.course import MAX_SKILLS, Award, Course
 from microcred.errors import InputError
+
+from . import wording
 
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -74,7 +79,7 @@ def _number(form: MultiDict[str, str], name: str, errors: dict[str, str]) -> flo
     if not raw:
         return None
     if not _NUMBER.fullmatch(raw):
-        errors["workload"] = "enter numbers like 5 or 2.5"
+        errors["workload"] = _("enter numbers like 5 or 2.5")
         return None
     return float(raw.replace(",", "."))
 
@@ -84,7 +89,7 @@ def _level(form: MultiDict[str, str], errors: dict[str, str]) -> int | None:
     if not raw:
         return None
     if raw not in {str(n) for n in range(1, 9)}:
-        errors["level"] = "choose an EQF level from 1 to 8"
+        errors["level"] = _("choose an EQF level from 1 to 8")
         return None
     return int(raw)
 
@@ -95,9 +100,11 @@ def _skills(form: MultiDict[str, str], errors: dict[str, str]) -> list[tuple[str
     pairs = [pair for pair in pairs if pair[0] or pair[1]]
     for number, (uri, label) in enumerate(pairs, start=1):
         if not uri or not label:
-            errors["skills"] = f"skill {number}: give both the ESCO address and its name"
+            errors["skills"] = _(
+                "skill %(number)d: give both the ESCO address and its name", number=number
+            )
     if len(pairs) > MAX_SKILLS:
-        errors["skills"] = f"list at most {MAX_SKILLS} skills"
+        errors["skills"] = _("list at most %(n)s skills", n=MAX_SKILLS)
     return pairs
 
 
@@ -111,7 +118,7 @@ def read_course_form(form: MultiDict[str, str], course_id: str) -> CourseForm:
     errors: dict[str, str] = {}
     code = form.get("code", "").strip() or None
     if code is not None and not _CODE.fullmatch(code):
-        errors["code"] = "use up to 40 letters, digits, dots, dashes or underscores"
+        errors["code"] = _("use up to 40 letters, digits, dots, dashes or underscores")
     outcomes = [line.strip() for line in form.get("learning_outcomes", "").splitlines()]
     data: dict[str, Any] = {name: form.get(name, "").strip() for name in TEXT_FIELDS}
     data.update({name: _optional(form, name) for name in OPTIONAL_FIELDS})
@@ -130,10 +137,10 @@ def read_course_form(form: MultiDict[str, str], course_id: str) -> CourseForm:
     try:
         course = Course.from_dict(data)
     except InputError as error:
-        result.errors.setdefault("skills", error.message)
+        result.errors.setdefault("skills", wording.message(error.message))
         return result
     for problem in course_problems(course):
-        result.problems.setdefault(problem.field, problem.message)
+        result.problems.setdefault(problem.field, wording.message(problem.message))
     return result
 
 
@@ -142,10 +149,10 @@ def course_problems_of(data: dict[str, Any]) -> dict[str, str]:
     try:
         course = Course.from_dict(data)
     except InputError as error:
-        return {"skills": error.message}
+        return {"skills": wording.message(error.message)}
     found: dict[str, str] = {}
     for problem in course_problems(course):
-        found.setdefault(problem.field, problem.message)
+        found.setdefault(problem.field, wording.message(problem.message))
     return found
 
 
@@ -170,8 +177,8 @@ def read_learner_form(form: MultiDict[str, str], *, today: str) -> LearnerForm:
     )
     errors: dict[str, str] = {}
     for problem in award_problems(award):
-        errors.setdefault(problem.field, problem.message)
+        errors.setdefault(problem.field, wording.message(problem.message))
     email = _optional(form, "email")
     if email is not None and (len(email) > 254 or not _EMAIL.fullmatch(email)):
-        errors["email"] = "not an e-mail address"
+        errors["email"] = _("not an e-mail address")
     return LearnerForm(award, email, errors)

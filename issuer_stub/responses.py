@@ -13,13 +13,15 @@ import sqlite3
 from typing import Any
 
 from flask import Flask, g, jsonify, render_template, request
-from flask_babel import Babel, gettext as _
+from flask_babel import Babel, gettext as _, lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from microcred import http_policy, language, oid4vci
 from microcred.errors import MicrocredError
+
+from . import wording
 
 log = logging.getLogger(__name__)
 csrf = CSRFProtect()
@@ -55,18 +57,30 @@ _STATUS_BY_CODE = {
     "status_unchanged": 409,
 }
 _TITLES = {
-    400: "This request cannot be handled",
-    401: "Please sign in",
-    403: "Not allowed",
-    404: "Not found",
-    405: "Not allowed",
-    409: "Already done",
-    410: "No longer available",
-    413: "Too large",
-    422: "Not accepted",
-    429: "Too many attempts",
-    502: "Another service did not answer",
-    503: "Busy",
+    400: _l("This request cannot be handled"),
+    401: _l("Please sign in"),
+    403: _l("Not allowed"),
+    404: _l("Not found"),
+    405: _l("Not allowed"),
+    409: _l("Already done"),
+    410: _l("No longer available"),
+    413: _l("Too large"),
+    422: _l("Not accepted"),
+    429: _l("Too many attempts"),
+    502: _l("Another service did not answer"),
+    503: _l("Busy"),
+}
+# What an error page says for Werkzeug's HTTP errors (their own descriptions are English).
+_MESSAGES = {
+    400: _l("The request was incomplete or malformed. Go back and try again."),
+    401: _l("Sign in as institution staff to do this."),
+    403: _l("Your account may not do this; ask an administrator."),
+    404: _l("There is nothing at this address."),
+    405: _l("This address does not accept this kind of request."),
+    409: _l("This cannot be done in the current state. Reload the page to see it."),
+    410: _l("This is no longer available."),
+    413: _l("The upload is too large."),
+    429: _l("Too many attempts. Wait a little and try again."),
 }
 
 
@@ -81,7 +95,7 @@ def wants_json() -> bool:
 
 
 def _page(status: int, message: str, code: str = "") -> tuple[str, int]:
-    title = _(_TITLES.get(status, "Something went wrong"))
+    title = str(_TITLES.get(status) or _("Something went wrong"))
     return render_template("_error.html", title=title, message=message, code=code), status
 
 
@@ -103,7 +117,7 @@ def handle_core_error(error: MicrocredError) -> Any:
     status = _STATUS_BY_CODE.get(error.code) or http_policy.status_for(error)
     if wants_json():
         return json_error(status, error.code, error.message)
-    return _page(status, error.message, error.code)
+    return _page(status, wording.error(error), error.code)
 
 
 def handle_http_error(error: HTTPException) -> Any:
@@ -115,23 +129,15 @@ def handle_http_error(error: HTTPException) -> Any:
         return json_error(status, code, description[:200])
     if wants_json():
         return json_error(status, (error.name or "error").lower().replace(" ", "_"), description)
-    messages = {
-        401: _("Sign in as institution staff to do this."),
-        403: _("Your account may not do this; ask an administrator."),
-        404: _("There is nothing at this address."),
-        405: _("This address does not accept this kind of request."),
-        413: _("The upload is too large."),
-        429: _("Too many attempts. Wait a little and try again."),
-    }
-    response = _page(status, messages.get(status, description))
-    return response
+    known = _MESSAGES.get(status)
+    return _page(status, str(known) if known is not None else description)
 
 
 def handle_csrf_error(error: CSRFError) -> Any:
     """A form without a valid CSRF token: nothing is changed (SECURITY-CASES I04)."""
+    if wants_json():  # machine answers stay in English, like every API error
+        return json_error(400, "csrf_failed", "the form was out of date or came from another site")
     message = _("The form was out of date or came from another site. Reload the page and retry.")
-    if wants_json():
-        return json_error(400, "csrf_failed", message)
     return _page(400, message, "csrf_failed")
 
 
@@ -140,10 +146,10 @@ def handle_busy(error: sqlite3.OperationalError) -> Any:
     if "locked" not in str(error) and "busy" not in str(error):
         raise error
     log.warning("database busy: %s", error)
-    message = _("The service is busy. Please try again in a moment.")
     if wants_json():
-        return json_error(503, "temporarily_unavailable", message, **{"Retry-After": "2"})
-    return _page(503, message)
+        busy = "the service is busy; try again in a moment"
+        return json_error(503, "temporarily_unavailable", busy, **{"Retry-After": "2"})
+    return _page(503, _("The service is busy. Please try again in a moment."))
 
 
 def cap_body() -> None:

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from microcred.learner_csv import MAX_CSV_BYTES, read_learners, write_csv
 
-from .. import auth, bulk, store
+from .. import auth, bulk, store, wording
 from ..offers import offer_links, tx_code
 from ..store import awards as award_store, bulk as bulk_store, courses as course_store
 from . import bp
@@ -100,7 +100,7 @@ def _job_state(job_id: str) -> dict[str, Any]:
             "state": running.state,
             "done": running.done,
             "total": running.total,
-            "message": running.message,
+            "message": wording.message(running.message),
         }
     assert stored is not None
     collected = bulk_store.job_collected(store.get_db(), job_id)

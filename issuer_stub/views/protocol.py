@@ -12,7 +12,6 @@ import secrets
 from typing import Any
 
 from flask import Response, abort, current_app, g, jsonify, render_template, request
-from flask_babel import gettext as _
 
 from microcred import issuer_metadata as metadata, strictjson
 from microcred.errors import CredentialError, InputError, MicrocredError, TokenError
@@ -252,7 +251,8 @@ def credential() -> Any:
         now=now,
     )
     if outcome == "nonce_used":
-        raise TokenError(_("the nonce was already used; fetch a new one"), code="invalid_nonce")
+        # A protocol error for the wallet: English, like every OAuth error_description.
+        raise TokenError("the nonce was already used; fetch a new one", code="invalid_nonce")
     if outcome == "delivered":
         raise CredentialError(
             "already issued with this access token", code="credential_request_denied"

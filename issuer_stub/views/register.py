@@ -7,9 +7,8 @@ from typing import Any
 from flask import abort, current_app, jsonify, render_template, request
 
 from microcred.model import Course
-from microcred.sdjwt_claims import study_time
 
-from .. import store
+from .. import store, wording
 from ..identity import institution
 from ..store import courses as course_store
 from ..store.staff import get_profile
@@ -44,7 +43,9 @@ def register() -> str:
     """The register as a page."""
     found = course_store.list_courses(store.get_db(), states=PUBLIC_STATES)
     for course in found:
-        course["study_time"] = study_time(Course.from_dict(course["data"]))
+        course["study_time"] = wording.workload(
+            course["data"].get("ects"), course["data"].get("workload_hours")
+        )
     return render_template("issuer/register.html", courses=found, issuer=_issuer())
 
 
@@ -74,7 +75,7 @@ def register_course(slug: str) -> Any:
         "issuer/register_course.html",
         course=course,
         model=model,
-        study_time=study_time(model),
+        study_time=wording.workload(model.ects, model.workload_hours),
         issuer=_issuer(),
     )
 
