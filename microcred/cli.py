@@ -168,7 +168,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Start the institution, wallet and verifier apps with demo data until Ctrl-C."""
     from .demo_site import run
 
-    return run(Path(args.data), sys.stdout, https=args.https, first_port=args.first_port)
+    if args.host and not args.https:
+        print(
+            "--host needs --https (phones can open a camera only on https pages)", file=sys.stderr
+        )
+        return EXIT_USAGE
+    return run(
+        Path(args.data), sys.stdout, https=args.https, host=args.host, first_port=args.first_port
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -206,6 +213,7 @@ def parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="run the three apps with demo data")
     demo.add_argument("--data", default="demo-data", help="folder for databases and keys")
     demo.add_argument("--https", action="store_true", help="serve https for phones on the LAN")
+    demo.add_argument("--host", help="with --https: the name phones reach this machine by")
     demo.add_argument("--first-port", type=int, default=5001, help="issuer's port (then +1, +2)")
     demo.set_defaults(run=cmd_demo)
     return top

@@ -92,10 +92,12 @@ class Site:
         p = app.prefix
         env[f"{p}_BASE_URL"] = self.url(app)
         env[f"{p}_INSTANCE_PATH"] = str((self.data / app.package).resolve())
-        # The apps fetch from each other on this machine: plain http, loopback and the demo's
-        # own address are allowed here only (from_prefixed_env reads the values as JSON).
-        env[f"{p}_ALLOW_INSECURE_LOCALHOST"] = "true"
-        if self.certificate is not None:
+        # The apps fetch from each other on this machine (from_prefixed_env reads JSON values):
+        # over plain http and loopback, or over https with the demo's own certificate and
+        # address, which only these settings make acceptable.
+        if self.certificate is None:
+            env[f"{p}_ALLOW_INSECURE_LOCALHOST"] = "true"
+        else:
             env[f"{p}_DEMO_CA_FILE"] = str(self.certificate.cert.resolve())
             env[f"{p}_DEMO_HOSTS"] = json.dumps([self.host])
         if app is self.wallet:
@@ -236,10 +238,15 @@ def banner(site: Site, learner: dict[str, str]) -> str:
     for app, note in zip(site.apps, notes, strict=True):
         lines.append(f"  {app.role:12} {site.url(app):30} {note}")
     if site.certificate is not None:
-        lines.append(
-            f"On a phone on the same network, open the URLs above and accept the self-signed "
-            f"certificate once per app (its SHA-256 fingerprint: {site.certificate.fingerprint})."
-        )
+        address = tls.network_address() or "this machine's address"
+        lines += [
+            f"Phones on the same network: open the URLs above. They must resolve {site.host} to "
+            f"{address}: .local names work where this machine announces itself by mDNS "
+            "(macOS, or Linux with avahi); otherwise use --host with a name your network's DNS "
+            "gives this machine.",
+            "Accept the self-signed certificate once per app; its SHA-256 fingerprint is",
+            f"  {site.certificate.fingerprint}",
+        ]
     lines.append("Press Ctrl-C to stop.")
     return "\n".join(lines) + "\n"
 
@@ -248,15 +255,23 @@ def _stop_on_sigterm(signum: int, frame: object) -> None:
     raise KeyboardInterrupt  # a service manager's stop is a Ctrl-C: stop the apps, then exit
 
 
-def run(data: Path, out: TextIO, *, https: bool = False, first_port: int = 5001) -> int:
+def run(
+    data: Path,
+    out: TextIO,
+    *,
+    https: bool = False,
+    host: str | None = None,
+    first_port: int = 5001,
+) -> int:
     """Run the demo until Ctrl-C; exit status 0 after a clean stop, 1 if it could not run."""
     site = Site(data=data, apps=three_apps(first_port))
     data.mkdir(parents=True, exist_ok=True)
     if https:
-        # Phones reach the apps on this machine's network address, so listen on all interfaces.
-        site.host = tls.network_address() or "localhost"
+        # Phones reach the apps by this machine's name (did:web needs a name, not an address),
+        # so the apps listen on every interface and the certificate names it.
+        site.host = (host or tls.demo_host_name()).lower()
         site.bind = "0.0.0.0"
-        site.certificate = tls.demo_certificate(data / "tls", ["localhost", "127.0.0.1", site.host])
+        site.certificate = tls.demo_certificate(data / "tls", [site.host, "localhost", "127.0.0.1"])
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         check_ports_free(site)

@@ -8,11 +8,12 @@ the socket connects to a checked address, and `exchange` speaks HTTP/1.1 under t
 from __future__ import annotations
 
 import http.client
+import ipaddress
 import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,8 @@ __all__ = ["DEFAULT_POLICY", "FetchPolicy", "Fetcher", "Resolver", "Response"]
 JSON = "application/json"
 # Hard ceiling for FetchPolicy.max_redirects (SECURITY-CASES D02: "≤3 hops").
 MAX_REDIRECTS = 3
+# Where FetchPolicy.own_hosts are reached.
+OWN_HOST_ADDRESS = ipaddress.IPv4Address("127.0.0.1")
 # Bound on cached responses, so a stream of distinct URLs cannot grow memory without limit.
 CACHE_MAX_ENTRIES = 256
 
@@ -52,6 +55,9 @@ class FetchPolicy:
     min_ttl: int = 30
     max_ttl: int = 3600
     ssl_context: ssl.SSLContext | None = None
+    # Host names this deployment serves itself on this machine, reached at OWN_HOST_ADDRESS:
+    # only the https demo's own name (`microcred demo --https`).
+    own_hosts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # A misconfigured policy is a programming error, so these are ValueErrors, not FetchErrors.
@@ -62,6 +68,31 @@ class FetchPolicy:
         ctx = self.ssl_context
         if ctx is not None and (ctx.verify_mode != ssl.CERT_REQUIRED or not ctx.check_hostname):
             raise ValueError("ssl_context must verify certificates and host names")
+
+    @classmethod
+    def for_app(
+        cls,
+        *,
+        insecure_localhost: bool = False,
+        ca_file: str | None = None,
+        own_hosts: Sequence[str] = (),
+    ) -> FetchPolicy:
+        """The policy an app builds from its settings: production's unless a demo opts out.
+
+        `insecure_localhost` allows plain http and loopback (the local demo); `ca_file` adds a
+        trust anchor (the https demo's self-signed certificate) to the system's; `own_hosts`
+        are the https demo's own host names, served on this machine.
+        """
+        context = None
+        if ca_file:
+            context = ssl.create_default_context()
+            context.load_verify_locations(cafile=ca_file)
+        return cls(
+            allow_http=insecure_localhost,
+            allow_loopback=insecure_localhost,
+            ssl_context=context,
+            own_hosts=tuple(own_hosts),
+        )
 
 
 DEFAULT_POLICY = FetchPolicy()
@@ -158,8 +189,14 @@ class Fetcher:
 
     def _send(self, request: Request, cap: int, deadline: float) -> Response:
         endpoint = request.endpoint
-        allow_loopback = self.policy.allow_loopback
-        addresses = checked_addresses(endpoint, self._resolver, allow_loopback=allow_loopback)
+        if endpoint.host in self.policy.own_hosts:
+            # The demo's own name: its apps all run on this machine, so no DNS is asked (a
+            # `.local` name needs mDNS, which a server may not resolve).
+            addresses: tuple[IPAddress, ...] = (OWN_HOST_ADDRESS,)
+        else:
+            addresses = checked_addresses(
+                endpoint, self._resolver, allow_loopback=self.policy.allow_loopback
+            )
         with _failures(endpoint.host):
             sock = self._connect(endpoint, addresses, deadline)
             try:

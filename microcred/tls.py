@@ -35,6 +35,12 @@ class CertificateFiles:
     fingerprint: str
 
 
+def demo_host_name() -> str:
+    """The name phones on the local network may know this machine by (mDNS `<hostname>.local`)."""
+    name = socket.gethostname().lower()
+    return name if "." in name else f"{name}.local"
+
+
 def network_address() -> str | None:
     """This machine's address on its local network, or None when it has none."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:

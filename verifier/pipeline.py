@@ -37,13 +37,10 @@ class Pipeline:
         clock: Callable[[], float] | None = None,
         dns_resolver: Resolver | None = None,
         status_min_ttl: float = 30.0,
+        policy: FetchPolicy | None = None,
     ) -> None:
         # Production is https-only with no private addresses; the demo opts into loopback http.
-        policy = (
-            FetchPolicy(allow_http=True, allow_loopback=True)
-            if insecure_localhost
-            else FetchPolicy()
-        )
+        policy = policy or FetchPolicy.for_app(insecure_localhost=insecure_localhost)
         self.allow_http = insecure_localhost
         self.clock = clock or time.time
         self.fetcher = Fetcher(policy, resolver=dns_resolver)
@@ -101,6 +98,11 @@ def init_app(app: Flask) -> None:
         clock=app.config["CLOCK"],
         dns_resolver=app.config["DNS_RESOLVER"],
         status_min_ttl=float(app.config["STATUS_MIN_TTL"]),
+        policy=FetchPolicy.for_app(
+            insecure_localhost=bool(app.config["ALLOW_INSECURE_LOCALHOST"]),
+            ca_file=app.config.get("DEMO_CA_FILE"),
+            own_hosts=app.config.get("DEMO_HOSTS") or (),
+        ),
     )
     warmer = app.extensions["verifier.warmer"] = Warmer(made, app.config["DATABASE"])
     warm = app.config["WARM_CACHES"]

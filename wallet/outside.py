@@ -51,7 +51,11 @@ class Outside:
 def init_app(app: Flask) -> None:
     """Build the shared clients from the app's config."""
     insecure = bool(app.config["ALLOW_INSECURE_LOCALHOST"])
-    policy = FetchPolicy(allow_http=True, allow_loopback=True) if insecure else FetchPolicy()
+    policy = FetchPolicy.for_app(
+        insecure_localhost=insecure,
+        ca_file=app.config.get("DEMO_CA_FILE"),
+        own_hosts=app.config.get("DEMO_HOSTS") or (),
+    )
     fetcher = Fetcher(policy)
     resolver = DIDResolver(fetcher.get_json, web_scheme="http" if insecure else "https")
     source = app.config.get("TRUST_REGISTRY")

@@ -63,13 +63,17 @@ def free_port_run(count: int = 3) -> int:
 
 
 def start_demo(
-    data: Path, *, env: dict[str, str] | None = None, first_port: int | None = None
+    data: Path,
+    *,
+    env: dict[str, str] | None = None,
+    first_port: int | None = None,
+    options: tuple[str, ...] = (),
 ) -> RunningDemo:
     """Start `microcred demo` (on free ports unless given) and wait until it prints its URLs."""
     first = first_port or free_port_run()
     process = subprocess.Popen(
         [sys.executable, "-m", "microcred.cli", "demo", "--data", str(data),
-         "--first-port", str(first)],
+         "--first-port", str(first), *options],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, **(env or {})},
     )  # fmt: skip
@@ -93,5 +97,5 @@ def start_demo(
         assert process.stdout is not None
         process.stdout.close()
         raise AssertionError("the demo did not start:\n" + "\n".join(output))
-    urls = re.findall(r"(http://localhost:\d+)", "\n".join(output))
+    urls = re.findall(r"(https?://[a-z0-9.-]+:\d+)", "\n".join(output))
     return RunningDemo(process, data, output, reader, first, *urls[:3])

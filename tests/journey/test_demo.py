@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import sqlite3
+import ssl
 import subprocess
 import sys
 import urllib.request
@@ -58,5 +59,27 @@ def test_a_second_demo_on_the_same_ports_is_refused(tmp_path: Path) -> None:
         )  # fmt: skip
         assert clash.returncode == 1
         assert "is in use" in clash.stdout
+    finally:
+        assert running.stop() == 0
+
+
+def test_https_demo_for_phones(tmp_path: Path) -> None:
+    running = start_demo(tmp_path, options=("--https", "--host", "microcred-test.local"))
+    try:
+        banner = "\n".join(running.output)
+        # The wallet received both credentials from the issuer over https: the apps trust the
+        # demo's certificate and reach its name on this machine.
+        assert "(2 credentials)" in banner
+        assert running.wallet.startswith("https://microcred-test.local:")
+        certificate = tmp_path / "tls" / "demo-cert.pem"
+        assert (tmp_path / "tls" / "demo-key.pem").stat().st_mode & 0o777 == 0o600
+        context = ssl.create_default_context(cafile=str(certificate))
+        for port in range(running.first_port, running.first_port + 3):
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+                with context.wrap_socket(raw, server_hostname="microcred-test.local") as tls:
+                    tls.sendall(f"GET / HTTP/1.1\r\nHost: microcred-test.local:{port}\r\n"
+                                "Connection: close\r\n\r\n".encode())  # fmt: skip
+                    status = tls.recv(64).split(b"\r\n")[0]
+            assert status.split()[1] in (b"200", b"303")
     finally:
         assert running.stop() == 0
