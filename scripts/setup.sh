@@ -9,6 +9,8 @@ ldconfig -p 2>/dev/null | grep -q 'libzbar\.so\.0' || need_apt+=(libzbar0)
 # Browser tests and screenshots drive Debian's Chromium (Playwright never downloads a browser here).
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 fc-list 2>/dev/null | grep -qi 'NotoSans-Regular' || need_apt+=(fonts-noto-core)
+# The verifier benchmark drives the API with wrk (a load tool on loopback).
+command -v wrk >/dev/null || need_apt+=(wrk)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
   echo "setup: installing system packages: ${need_apt[*]}"
