@@ -33,6 +33,8 @@ from werkzeug.test import encode_multipart
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from results import Figure, emit  # noqa: E402  (benchmarks/results.py, beside this script)
+
 from issuer_stub import create_app  # noqa: E402
 from issuer_stub.demo import seed  # noqa: E402
 from microcred import did  # noqa: E402
@@ -192,17 +194,23 @@ def main() -> int:
     print(
         f"microcred issuer benchmark · Python {platform.python_version()} · {os.cpu_count()} CPUs"
     )
+    figures = []
     print("\n| format | credentials signed / s (in-process) |\n|---|---:|")
     for config, value in signing(seconds).items():
         print(f"| {NAMES[config]} | {value:,.0f} |")
+        figures.append(Figure("issuer", f"sign one credential, {NAMES[config]}", value, "/s"))
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / "bulk").mkdir()
         offers = bulk(Path(folder) / "bulk", rows)
         print(f"\n| bulk import | offers / s |\n|---|---:|\n| {rows:,}-row CSV | {offers:,.0f} |")
+        figures.append(Figure("issuer", f"offers from a {rows:,}-row CSV", offers, "/s"))
         (Path(folder) / "trips").mkdir()
         print("\n| OpenID4VCI round trip over loopback HTTP | per second |\n|---|---:|")
         for config, value in round_trips(Path(folder) / "trips", trips).items():
             print(f"| {NAMES[config]} | {value:,.1f} |")
+            name = f"OpenID4VCI round trip over loopback HTTP, {NAMES[config]}"
+            figures.append(Figure("issuer", name, value, "/s"))
+    emit(figures)
     return 0
 
 
