@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 
 from microcred import strictjson
 from microcred.card import (
-    FORMAT_LABELS,
     HeldCredential,
     credential_digest,
     credential_text,
@@ -29,6 +28,7 @@ from microcred.model import ANNEX_I_MANDATORY, ANNEX_I_OPTIONAL, AnnexReport, an
 from microcred.report import Report
 from microcred.trust import TrustLookup
 
+from . import wording
 from .account import new_id
 from .outside import get_outside
 
@@ -82,7 +82,7 @@ def _bound_to(held: HeldCredential, holder: HolderIdentity | None) -> bool:
 
 
 def _label(item: Received) -> str:
-    return FORMAT_LABELS.get(item.format, item.format)
+    return wording.format_name(item.format)
 
 
 def _refused(item: Received, report: Report) -> CredentialError:
@@ -98,7 +98,7 @@ def _refused(item: Received, report: Report) -> CredentialError:
             "nothing was kept.",
             format=_label(item),
             title=named,
-            reason=report.reason or "invalid",
+            reason=wording.reason(report.reason or "invalid"),
         ),
         code=f"received_{report.reason or 'invalid'}",
     )
@@ -239,7 +239,7 @@ def card_view(card: dict[str, Any]) -> CardView:
         except MicrocredError:
             continue  # unreadable rows are listed below as raw text only
         held.append(item)
-        formats.append({**row, "label": FORMAT_LABELS.get(row["format"], row["format"])})
+        formats.append({**row, "label": wording.format_name(row["format"])})
     shown = display_credential(held) if held else None
     certificate = shown.certificate if shown else Certificate(title=card["title"])
     registry = get_outside().registry()

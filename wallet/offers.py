@@ -22,6 +22,7 @@ from microcred.errors import CredentialError, InputError, MicrocredError
 from microcred.holder import HolderIdentity
 from microcred.oid4vci_client import ResolvedOffer, WalletClient
 
+from . import wording
 from .account import new_id
 from .holding import Received, card_rows, check_received
 from .outside import get_outside
@@ -66,7 +67,9 @@ def summary(link: str, resolved: ResolvedOffer) -> dict[str, Any]:
         fmt = resolved.metadata.configurations[config_id].format
         kind = FORMAT_OF.get(fmt)
         label = FORMAT_LABELS.get(kind, fmt) if kind else fmt
-        configurations.append({"id": config_id, "format": fmt, "label": label, "known": bool(kind)})
+        configurations.append(
+            {"id": config_id, "format": fmt, "kind": kind, "label": label, "known": bool(kind)}
+        )
     return {
         "link": link,
         "issuer": issuer,
@@ -85,7 +88,10 @@ def look_up(link: str) -> dict[str, Any]:
     """Fetch an offer and its issuer's metadata (SSRF-guarded), and summarise it."""
     resolved = client(HolderIdentity.generate()).resolve(link)
     if not any(c["known"] for c in summary(link, resolved)["configurations"]):
-        raise InputError(_("This offer has no credential format this wallet understands."))
+        raise InputError(
+            _("This offer has no credential format this wallet understands."),
+            code="no_known_format",
+        )
     return summary(link, resolved)
 
 
@@ -127,7 +133,8 @@ def _request_all(
         try:
             issued = wallet.request_credential(resolved, token, config_id)
         except MicrocredError as error:
-            missing.append((FORMAT_LABELS.get(FORMAT_OF.get(fmt, ""), fmt), error.message))
+            label = wording.format_name(FORMAT_OF[fmt]) if fmt in FORMAT_OF else fmt
+            missing.append((label, wording.error(error)))
             continue
         received.append(Received(FORMAT_OF[issued.format], issued.credential, config_id))
     return received, missing

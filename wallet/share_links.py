@@ -14,6 +14,8 @@ from microcred import qr, share
 from microcred.credential import LDP_VC, SD_JWT_VC
 from microcred.errors import InputError
 
+from . import wording
+
 # Longest X-Verifier value kept in the access log (the header is the verifier's own claim).
 MAX_VERIFIER_CHARS = 200
 
@@ -36,7 +38,7 @@ def choices(card: dict[str, Any]) -> ShareChoices:
     """The claims a learner may tick, those always shown, and which share modes exist."""
     sd = _credential(card, SD_JWT_VC)
     claims = share.shareable_claims(sd["body"]) if sd else []
-    always = [share.claim_label(n) for n in share.plain_claims(sd["body"])] if sd else []
+    always = [wording.claim_label(n) for n in share.plain_claims(sd["body"])] if sd else []
     return ShareChoices(
         [c for c in claims if not c.always],
         always,

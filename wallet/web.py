@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
 import functools
 import hashlib
 import time
@@ -21,7 +21,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import Babel, gettext as _
+from flask_babel import Babel, force_locale, gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -29,8 +29,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from microcred import language
 from microcred.errors import MicrocredError
 from microcred.http_policy import HSTS, SECURITY_HEADERS, status_for
-from microcred.share import claim_label, wants_presentation
+from microcred.share import wants_presentation
 
+from . import wording
 from .store import accounts as account_store, get_db
 
 # Endpoints that answer machines (verifiers, the scanner script): errors go out as JSON.
@@ -92,6 +93,11 @@ def _error_page(status: int, title: str, message: str, code: str) -> tuple[Any, 
     return render_template("_error.html", title=title, message=message, code=code), status
 
 
+def _language_of_answer() -> Any:
+    # A JSON answer is for a program (a verifier, the scanner script): its words stay English.
+    return force_locale("en") if _wants_json() else contextlib.nullcontext()
+
+
 def page_status(error: MicrocredError) -> int:
     """The status of a wallet page showing a core error: 4xx, also when an upstream failed.
 
@@ -103,28 +109,41 @@ def page_status(error: MicrocredError) -> int:
 
 
 def _handle_microcred(error: MicrocredError) -> tuple[Any, int]:
-    return _error_page(page_status(error), _("That did not work"), error.message, error.code)
+    with _language_of_answer():
+        title, message = _("That did not work"), wording.error(error)
+    return _error_page(page_status(error), title, message, error.code)
 
 
 def _handle_csrf(error: CSRFError) -> tuple[Any, int]:
-    message = _("The form expired or came from another site. Reload the page and try again.")
-    return _error_page(400, _("Please try again"), message, "csrf_failed")
+    with _language_of_answer():
+        title = _("Please try again")
+        message = _("The form expired or came from another site. Reload the page and try again.")
+    return _error_page(400, title, message, "csrf_failed")
 
 
 def _handle_http(error: HTTPException) -> tuple[Any, int]:
-    titles = {
-        400: _("Bad request"),
-        404: _("Not found"),
-        405: _("Not allowed"),
-        410: _("Gone"),
-        413: _("Too large"),
-        429: _("Slow down"),
-    }
     status = error.code or 400
-    message = error.description if status in (400, 410, 429) else _("Nothing here.")
-    if status == 413:
-        message = _("The upload is larger than this wallet accepts.")
-    return _error_page(status, titles.get(status, _("Error")), str(message), f"http_{status}")
+    with _language_of_answer():
+        titles = {
+            400: _("Bad request"),
+            404: _("Not found"),
+            405: _("Not allowed"),
+            410: _("Gone"),
+            413: _("Too large"),
+            429: _("Slow down"),
+        }
+        message = str(error.description) if status in (400, 410, 429) else _("Nothing here.")
+        if status == 413:
+            message = _("The upload is larger than this wallet accepts.")
+        elif status in (400, 410, 429) and not wording.is_english():
+            # Werkzeug's descriptions are English: other languages get the gist in their words.
+            message = {
+                400: _("The request was not understood."),
+                410: _("This is no longer available."),
+                429: _("Too many requests. Wait a moment, then try again."),
+            }[status]
+        title = titles.get(status, _("Error"))
+    return _error_page(status, title, message, f"http_{status}")
 
 
 def _headers(response: Response) -> Response:
@@ -143,14 +162,6 @@ def _headers(response: Response) -> Response:
 def format_label(kind: str) -> str:
     """A short name of a credential format for pages."""
     return SHORT_FORMAT_LABELS.get(kind, kind)
-
-
-def when(timestamp: float | None) -> str:
-    """A UNIX time as a short UTC date and time for pages."""
-    if timestamp is None:
-        return ""
-    moment = dt.datetime.fromtimestamp(float(timestamp), dt.UTC)
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _template_context() -> dict[str, Any]:
@@ -191,9 +202,28 @@ def init_app(app: Flask) -> None:
     app.before_request(load_user)
     app.after_request(_headers)
     app.context_processor(_template_context)
-    app.add_template_filter(when)
-    app.add_template_global(claim_label)
+    app.add_template_filter(wording.when)
+    app.add_template_filter(wording.day)
+    app.add_template_filter(wording.number)
     app.add_template_global(format_label)
+    # The core's English labels, verdicts and reasons, shown in the page's language.
+    for helper in (
+        wording.claim_label,
+        wording.annex_label,
+        wording.check_label,
+        wording.check_state,
+        wording.check_message,
+        wording.verdict_word,
+        wording.reason,
+        wording.trust_status,
+        wording.format_name,
+        wording.participation,
+        wording.language_name,
+        wording.country_name,
+        wording.hours,
+    ):
+        app.add_template_global(helper)
+    app.add_template_global(wording.error, "error_text")
     app.register_error_handler(MicrocredError, _handle_microcred)
     app.register_error_handler(CSRFError, _handle_csrf)
     app.register_error_handler(HTTPException, _handle_http)

@@ -62,7 +62,9 @@ function page(request) {
   }).catch(function () {
     return caches.open(PAGES).then(function (cache) { return cache.match(request.url); }).then(function (saved) {
       if (saved) return markOffline(saved);
-      return new Response("Offline: this page was not saved on this device.", {
+      // A worker has no page to read its words from: say it in both of the wallet's languages.
+      return new Response("Offline: this page was not saved on this device.\n" +
+                          "Ngoại tuyến: trang này chưa được lưu trên thiết bị này.", {
         status: 503,
         headers: { "Content-Type": "text/plain; charset=utf-8" }
       });

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,9 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import holding
+from microcred import language
+
+from .. import holding, wording
 from ..store import cards as card_store, get_db, shares as share_store
 from ..web import login_required
 from . import bp
@@ -64,7 +67,7 @@ def check(card_id: str) -> Any:
         return render_template(
             "wallet/_status.html", results=results, verdict=verdict, reason=reason
         )
-    flash(_("Checked just now: %(verdict)s.", verdict=verdict))
+    flash(_("Checked just now: %(verdict)s.", verdict=wording.verdict_word(verdict)))
     return redirect(url_for("wallet.card", card_id=card_id), 303)
 
 
@@ -87,9 +90,19 @@ def _static_bytes(name: str) -> bytes:
 @bp.get("/manifest.webmanifest")
 def manifest() -> Any:
     """The web app manifest (served from the root so the app's scope is the whole wallet)."""
-    data = _static_bytes("wallet/manifest.webmanifest")
+    manifest = json.loads(_static_bytes("wallet/manifest.webmanifest"))
+    # Browsers fetch the manifest without cookies: the installed app is named in the language
+    # the phone asks for (Accept-Language), which is the language of its home screen.
+    manifest.update(
+        lang=language.current(),
+        name=_("microcred Wallet"),
+        short_name=_("Wallet"),
+        description=_("Receive, keep and share your micro-credentials."),
+    )
     return Response(
-        data, mimetype="application/manifest+json", headers={"Cache-Control": "max-age=3600"}
+        json.dumps(manifest, ensure_ascii=False),
+        mimetype="application/manifest+json",
+        headers={"Cache-Control": "max-age=3600"},
     )
 
 

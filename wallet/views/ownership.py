@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from microcred.errors import MicrocredError
 
-from .. import account, portability
+from .. import account, portability, wording
 from ..store import accounts as account_store, cards as card_store, get_db
 from ..web import login_required, page_status
 from . import accounts as accounts_views, bp
@@ -39,7 +39,7 @@ def export_backup() -> Any:
     try:
         data = portability.export_file(g.user, passphrase)
     except MicrocredError as error:
-        return _account_error("export", error.message, page_status(error))
+        return _account_error("export", wording.error(error), page_status(error))
     day = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
     name = f"wallet-{g.user['username']}-{day}.mcwallet"
     return Response(
@@ -62,7 +62,7 @@ def import_backup() -> Any:
     try:
         counts = portability.import_file(g.user, upload.read(), request.form.get("passphrase", ""))
     except MicrocredError as error:
-        return _account_error("import", error.message, page_status(error))
+        return _account_error("import", wording.error(error), page_status(error))
     flash(
         _(
             "Imported %(added)d card(s); %(present)d were already here. %(shares)d share(s) added.",

@@ -13,7 +13,7 @@ from microcred import oid4vp, qr
 from microcred.errors import MicrocredError, QRError
 from microcred.wallet_link import classify
 
-from .. import offers
+from .. import offers, wording
 from ..account import new_id
 from ..store import get_db, shares as pending_store
 from ..web import login_required, page_status
@@ -58,7 +58,7 @@ def receive() -> Any:
     try:
         return dispatch(text)
     except MicrocredError as error:
-        return _receive_page(text[:4296], error.message, page_status(error))
+        return _receive_page(text[:4296], wording.error(error), page_status(error))
 
 
 @bp.post("/scan/photo")
@@ -77,7 +77,7 @@ def scan_photo() -> Any:
             raise QRError(_("No QR code found in the photo."), code="qr_not_found")
         return dispatch(texts[0])
     except MicrocredError as error:
-        return _receive_page("", error.message, page_status(error))
+        return _receive_page("", wording.error(error), page_status(error))
 
 
 @bp.post("/scan/frame")

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from microcred import share
 
-from .. import share_links
+from .. import share_links, wording
 from ..store import get_db, shares as share_store
 from ..web import login_required
 from . import bp
@@ -73,8 +73,12 @@ def share_detail(share_id: str) -> Any:
         share=found,
         card=card,
         url=share_links.share_url(share_id),
-        labels=[share.claim_label(name) for name in found["claims"]],
-        kept=[claim.label for claim in options.claims if claim.name not in found["claims"]],
+        labels=[wording.claim_label(name) for name in found["claims"]],
+        kept=[
+            wording.claim_label(claim.name)
+            for claim in options.claims
+            if claim.name not in found["claims"]
+        ],
         always=options.always,
         now=time.time(),
     )
@@ -111,12 +115,13 @@ def share_fetch(share_id: str) -> Any:
     verifier = share_links.verifier_name(request.headers.get("X-Verifier"))
     taken = share_store.take_share(get_db(), share_id, now=time.time(), verifier=verifier)
     if taken is None:
-        return _gone(404, "share_unknown", _("There is no share at this address."))
+        return _gone(404, "share_unknown", "There is no share at this address.")
     if "refused" in taken:
+        # The answer is for the verifier's program: its words are English, as the codes are.
         reasons = {
-            "withdrawn": _("The learner withdrew this share."),
-            "expired": _("This share has expired."),
-            "used": _("This one-time share was already used."),
+            "withdrawn": "The learner withdrew this share.",
+            "expired": "This share has expired.",
+            "used": "This one-time share was already used.",
         }
         return _gone(410, f"share_{taken['refused']}", reasons[taken["refused"]])
     media = share.media_type_for(taken["mode"])
