@@ -39,6 +39,9 @@ ACTIONS = {
     "api_token_revoked": _l("API token revoked"),
 }
 
+# The store's summary of a bulk import (`store.bulk`), kept in English in the audit log.
+_BULK_DETAIL = re.compile(r"(?P<count>\d+) awards from (?P<source>.+)")
+
 # Course and award fields the forms' checklists name -> the label of the form field.
 FIELDS = {
     "id": _l("Course code"),
@@ -185,6 +188,29 @@ def action(code: str) -> str:
     """An audit action code in words."""
     known = ACTIONS.get(code)
     return str(known) if known is not None else code.replace("_", " ")
+
+
+def detail(text: str | None, code: str) -> str:
+    """An audit entry's detail: as written (names, titles, reasons), except the bulk summary."""
+    found = _BULK_DETAIL.fullmatch(text or "") if code == "bulk_issued" else None
+    if found is None:
+        return text or ""
+    number, source = int(found["count"]), found["source"]
+    count = format_decimal(number)
+    if source == "a CSV file":
+        return ngettext(
+            "%(count)s award from a CSV file",
+            "%(count)s awards from a CSV file",
+            number,
+            count=count,
+        )
+    return ngettext(
+        "%(count)s award from %(file)s",
+        "%(count)s awards from %(file)s",
+        number,
+        count=count,
+        file=source,
+    )
 
 
 def field(key: str) -> str:

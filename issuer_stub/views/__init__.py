@@ -61,6 +61,7 @@ def isodate(value: str | None) -> Markup | str:
 
 
 bp.add_app_template_filter(wording.action, "action")
+bp.add_app_template_filter(wording.detail, "audit_detail")
 bp.add_app_template_filter(wording.message, "core_message")
 bp.add_app_template_filter(wording.field, "field_name")
 bp.add_app_template_filter(wording.participation, "participation")

@@ -63,6 +63,8 @@ def test_the_award_page_writes_dates_the_vietnamese_way(staff: Staff) -> None:
     page = vi(staff.client, f"/awards/{award}")
     assert "Ngày cấp 30 thg 6, 2025" in page and "Có hiệu lực đến 31 thg 1, 2030" in page
     assert "Đang chờ ví của người học" in page and "Tạm đình chỉ" in page
+    # The status is words and an icon, never colour alone.
+    assert "✓ hợp lệ" in page
     # Times read hour first ("14:05 UTC 6 thg 12, 2026"); machines still get ISO 8601.
     assert re.search(r"\d\d:\d\d UTC \d{1,2} thg \d{1,2}, \d{4}", page)
     raw = staff.client.get(f"/awards/{award}?lang=en").get_data(as_text=True)
@@ -126,6 +128,20 @@ def test_a_bad_csv_is_explained_in_vietnamese(staff: Staff) -> None:
     assert "Không có gì được tạo: tệp có 2 vấn đề" in page
     assert "Dòng 2" in page and "không phải địa chỉ email" in page
     assert "Dòng 4" in page and "trùng mã người học với dòng 3" in page
+
+
+def test_a_bulk_import_reads_in_vietnamese(staff: Staff) -> None:
+    data = (CSV_HEADER + "An,Lê,SV1,\nBình,Trần,SV2,\n").encode()
+    response = upload(staff, "/bulk", {"course": "1"}, "lop.csv", data)
+    job = response.headers["Location"].rsplit("/", 1)[-1]
+    for _ in range(2000):  # the import runs in a thread; its progress page says when it is done
+        if "Issuing" not in staff.client.get(f"/bulk/{job}/progress").get_data(as_text=True):
+            break
+    page = vi(staff.client, f"/bulk/{job}")
+    assert "Đã sẵn sàng 2 lời mời nhận chứng chỉ" in page and "2 người học" in page
+    assert "Quét bằng ví của bạn trước ngày" in vi(staff.client, f"/bulk/{job}/sheet")
+    audit = vi(staff.client, "/settings/audit")
+    assert "đã cấp hàng loạt" in audit and "2 chứng chỉ từ tệp lop.csv" in audit
 
 
 def test_error_pages_speak_vietnamese(client: FlaskClient) -> None:

@@ -1,7 +1,8 @@
-"""Screenshots in a real Chromium at phone and desktop size, with what a person would check.
+"""Screenshots in a real Chromium at phone and desktop size, in English and Vietnamese.
 
 Each page: its key text is visible, nothing overflows sideways, there is no console error and
-no CSP violation. PNGs go to tests/_artifacts/screens/test_issuer_screens/issuer-<page>-<size>.png.
+no CSP violation, axe-core finds no serious or critical violation and Tab reaches every control.
+PNGs go to tests/_artifacts/screens/test_issuer_screens/issuer-<page>-<size>[-vi].png.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_checks import axe_violations, keyboard_unreachable
 from issuer_app import PASSWORD, Staff, free_port, make_app
 from issuer_world import FlaskHTTP, make_offer, upload
 
@@ -44,17 +46,75 @@ def prepare(tmp_path: Path, live_server: Any) -> dict[str, Any]:
     return {"base": f"http://localhost:{port}", "offer": offer, "job": job_id, "app": app}
 
 
+def expect_404(problems: list[str]) -> None:
+    """The page itself answered 404 on purpose; Chromium logs that as an error."""
+    problems[:] = [p for p in problems if "status of 404" not in p]
+
+
 def expect_400(problems: list[str]) -> None:
     """The page itself answered 400 on purpose (a refused form); Chromium logs that as an error."""
     problems[:] = [p for p in problems if "status of 400" not in p]
 
 
 def check(page: Any, text: str, problems: list[str]) -> None:
-    """What a person would check on any page."""
+    """What a person would check on any page, with a mouse, a keyboard or a screen reader."""
     page.wait_for_load_state("networkidle")
     assert page.get_by_text(text, exact=False).first.is_visible(), text
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "overflow"
     assert problems == [], problems
+    assert axe_violations(page) == [], page.url
+    assert keyboard_unreachable(page) == [], page.url
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+
+
+def pages(site: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """The pages to look at: path, key text in English and in Vietnamese, screenshot name."""
+    offer, job = site["offer"], site["job"]
+    return [
+        ("/", "Good to see you", "Xin chào", "dashboard"),
+        ("/courses", "Phân tích dữ liệu với Python", "Chứng chỉ vi mô mới", "catalogue"),
+        ("/courses/1", "Complete", "Đầy đủ", "catalogue-form"),
+        ("/courses/new", "Not ready to publish", "Chưa thể công bố", "catalogue-form-new"),
+        ("/issue", "Issue to one learner", "Cấp cho một người học", "issue"),
+        (f"/awards/{offer['award']}", "Waiting for the learner", "Đang chờ ví", "offer"),
+        ("/awards", "Quốc Bảo", "Chứng chỉ đã cấp", "credentials"),
+        (f"/bulk/{job}", "7 offers ready", "Đã sẵn sàng 7 lời mời", "bulk-job"),
+        (f"/bulk/{job}/sheet", "Học viên 0", "Quét bằng ví của bạn trước ngày", "bulk-sheet"),
+        ("/bulk", "Protect each offer with a transaction code", "Bảo vệ mỗi lời mời", "bulk"),
+        ("/settings/profile", "Why the address cannot be edited", "Vì sao không thể", "profile"),
+        ("/settings/staff", "Add a staff member", "Thêm cán bộ", "staff"),
+        ("/settings/api-tokens", "How a system uses it", "Cách hệ thống", "api-tokens"),
+        ("/settings/audit", "Audit log", "Nhật ký thao tác", "audit"),
+        ("/account/password", "Change your password", "Đổi mật khẩu của bạn", "password"),
+        ("/register", "Micro-credentials of", "Chứng chỉ vi mô của", "register"),
+        ("/register/courses/da-101", "Learning outcomes", "Kết quả học tập", "register-course"),
+        (
+            f"/offers/{offer['offer']}",
+            "Open in my wallet app",
+            "Mở bằng ứng dụng ví",
+            "learner-offer",
+        ),
+        ("/no-such-page", "There is nothing at this address", "Không có nội dung", "not-found"),
+    ]
+
+
+def watch(page: Any) -> list[str]:
+    """Console errors and page errors, collected as they happen."""
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    return problems
+
+
+def sign_in(page: Any, base: str, problems: list[str], text: str, name: str, shoot: Any) -> None:
+    """Sign in through the form, looking at it first."""
+    page.goto(base + "/sign-in")
+    check(page, text, problems)
+    shoot(page, name)
+    page.fill("#username", "admin")
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(base + "/")
 
 
 @pytest.mark.parametrize("size", list(SIZES))
@@ -63,40 +123,15 @@ def test_pages_look_right(
 ) -> None:
     site = prepare(tmp_path, live_server)
     base, offer = site["base"], site["offer"]
-    context = browser.new_context(viewport=SIZES[size], locale="vi-VN")
+    # An English browser: the pages are in English (a Vietnamese one gets them in Vietnamese).
+    context = browser.new_context(viewport=SIZES[size], locale="en-US")
     page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-
-    page.goto(base + "/sign-in")
-    check(page, "Staff sign-in", problems)
-    screenshots(page, f"issuer-sign-in-{size}")
-    page.fill("#username", "admin")
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(base + "/")
-
-    visits = [
-        ("/", "Good to see you", "dashboard"),
-        ("/courses", "Phân tích dữ liệu với Python", "catalogue"),
-        ("/courses/1", "Complete", "catalogue-form"),
-        ("/courses/new", "Not ready to publish", "catalogue-form-new"),
-        ("/issue", "Issue to one learner", "issue"),
-        (f"/awards/{offer['award']}", "Waiting for the learner", "offer"),
-        ("/awards", "Quốc Bảo", "credentials"),
-        (f"/bulk/{site['job']}", "7 offers ready", "bulk-job"),
-        (f"/bulk/{site['job']}/sheet", "Học viên 0", "bulk-sheet"),
-        ("/bulk", "Protect each offer with a transaction code", "bulk"),
-        ("/settings/profile", "Why the address cannot be edited", "profile"),
-        ("/settings/api-tokens", "How a system uses it", "api-tokens"),
-        ("/settings/audit", "Audit log", "audit"),
-        ("/register", "Micro-credentials of", "register"),
-        ("/register/courses/da-101", "Learning outcomes", "register-course"),
-        (f"/offers/{offer['offer']}", "Open in my wallet app", "learner-offer"),
-    ]
-    for path, text, name in visits:
+    problems = watch(page)
+    sign_in(page, base, problems, "Staff sign-in", f"issuer-sign-in-{size}", screenshots)
+    for path, text, _vi, name in pages(site):
         page.goto(base + path)
+        if path == "/no-such-page":
+            expect_404(problems)
         check(page, text, problems)
         screenshots(page, f"issuer-{name}-{size}")
 
@@ -142,4 +177,50 @@ def test_pages_look_right(
     expect_400(problems)
     check(page, "Nothing was created", problems)
     screenshots(page, f"issuer-bulk-errors-{size}")
+    context.close()
+
+
+def test_pages_look_right_in_vietnamese(
+    tmp_path: Path, live_server: Any, browser: Any, screenshots: Any
+) -> None:
+    site = prepare(tmp_path, live_server)
+    base = site["base"]
+    # A phone set to Vietnamese: the browser's Accept-Language chooses the pages' language.
+    context = browser.new_context(viewport=SIZES["phone"], locale="vi-VN")
+    page = context.new_page()
+    problems = watch(page)
+    sign_in(page, base, problems, "Đăng nhập cho cán bộ", "issuer-sign-in-phone-vi", screenshots)
+    assert page.evaluate("document.documentElement.lang") == "vi"
+    for path, _en, text, name in pages(site):
+        page.goto(base + path)
+        if path == "/no-such-page":
+            expect_404(problems)
+        check(page, text, problems)
+        screenshots(page, f"issuer-{name}-phone-vi")
+
+    # Refused forms: the reasons are in Vietnamese, next to their fields or lines.
+    page.goto(base + "/courses/new")
+    page.fill("#title", "Kỹ năng thuyết trình")
+    page.click("button[value=publish]")
+    page.wait_for_load_state("networkidle")
+    expect_400(problems)
+    assert page.get_by_text("hãy liệt kê ít nhất một kết quả học tập").first.is_visible()
+    check(page, "Chưa lưu khoá học", problems)
+    screenshots(page, "issuer-catalogue-form-errors-phone-vi")
+    page.goto(base + "/bulk")
+    page.select_option("#course", "1")
+    files = [{"name": "k65.csv", "mimeType": "text/csv", "buffer": BAD_CSV}]
+    page.set_input_files("#file", files=files)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    expect_400(problems)
+    check(page, "Không có gì được tạo", problems)
+    screenshots(page, "issuer-bulk-errors-phone-vi")
+
+    # The switch on every page takes the visitor back to English, and it is remembered.
+    page.get_by_role("link", name="English").click()
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page.goto(base + "/")
+    check(page, "Good to see you", problems)
     context.close()
