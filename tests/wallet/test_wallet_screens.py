@@ -2,8 +2,10 @@
 
 Screenshots go to tests/_artifacts/screens/test_wallet_screens/; each test also asserts what a
 person would check: the key text is visible, nothing overflows sideways, no console error and
-no CSP violation. The offline test loads a card, cuts the network and reloads: the service
-worker's saved copy shows, with the offline mark.
+no CSP violation. The main pages are also walked through at 390x844 in English and, with a
+Vietnamese browser, in Vietnamese, each checked by axe-core and for keyboard reach. The offline
+test loads a card, cuts the network and reloads: the service worker's saved copy shows, with the
+offline mark.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_checks import axe_violations, keyboard_unreachable
 from flask import Flask
 from wallet_fake_site import FakeSite, Hostile
 from wallet_live import free_port, make_issuer, make_offer, registry_file
@@ -239,3 +242,81 @@ def test_camera_help_without_a_camera(signed_in: Any, world: dict[str, Any]) -> 
     help_text = page.inner_text("#camera-help")
     assert "photo" in help_text or "paste" in help_text
     _ = Flask  # keeps the import for type hints in fixtures
+
+
+# Words each main page shows, per language: the page is really in that language.
+WALK = {
+    "en": {
+        "home": "Your micro-credentials",
+        "card": "Learning outcomes",
+        "card-status": "Checked just now",
+        "share-form": "Details to reveal",
+        "share": "Let the verifier scan this code",
+        "receive": "Scan with the camera",
+        "offer": "What you will receive",
+        "consent": "Exactly what would leave your wallet",
+    },
+    "vi": {
+        "home": "Chứng chỉ vi mô của bạn",
+        "card": "Kết quả học tập",
+        "card-status": "Vừa kiểm tra xong",
+        "share-form": "Thông tin sẽ tiết lộ",
+        "share": "Hãy để bên xác minh quét mã này",
+        "receive": "Quét bằng camera",
+        "offer": "Bạn sẽ nhận được gì",
+        "consent": "Chính xác những gì sẽ rời khỏi ví của bạn",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_main_pages_in_both_languages(
+    browser: Any, world: dict[str, Any], screenshots: Any, lang: str
+) -> None:
+    """Home, card, share, receive, offer and consent on a phone, in the browser's language."""
+    # The browser's language alone chooses (Accept-Language); no switch is used.
+    context = browser.new_context(
+        viewport=PHONE, locale="vi-VN" if lang == "vi" else "en-US", service_workers="block"
+    )
+    words = WALK[lang]
+    try:
+        watched = Watched(context.new_page())
+        page = watched.page
+        page.goto(world["url"] + "/signin")
+        page.fill("#username", "thi-anh")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(world["url"] + "/")
+
+        def look(name: str) -> None:
+            assert page.get_attribute("html", "lang") == lang
+            screenshots(page, f"{name}-{lang}-phone")
+            watched.check(words[name])
+            assert axe_violations(page) == [], name
+            assert keyboard_unreachable(page) == [], name
+
+        look("home")
+        page.goto(f"{world['url']}/cards/{world['card']}")
+        look("card")
+        page.click("#status-result ~ * button, form[hx-post] button")
+        page.wait_for_selector(f"text={words['card-status']}")
+        look("card-status")
+        page.goto(f"{world['url']}/cards/{world['card']}/share")
+        page.check("input[name=claim][value=given_name]")
+        look("share-form")
+        page.click("form[action$='/share'] button[type=submit]")
+        page.wait_for_selector("img.qr")
+        look("share")
+        page.goto(world["url"] + "/receive")
+        look("receive")
+        page.fill("#link", make_offer(world["issuer"])["link"])
+        page.click("#link-form button[type=submit]")
+        page.wait_for_selector("#tx_code")
+        look("offer")
+        page.goto(world["url"] + "/receive")
+        page.fill("#link", world["verifier"].link())
+        page.click("#link-form button[type=submit]")
+        page.wait_for_selector("button[value=decline]")
+        look("consent")
+    finally:
+        context.close()
