@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from flask import flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 
 from . import auth
 from .blueprint import bp
@@ -30,7 +30,11 @@ def sign_in() -> Any:
     wait = auth.retry_after(username)
     if wait > 0:
         minutes = max(1, math.ceil(wait / 60))
-        error = _("Too many failed attempts. Try again in %(minutes)d minutes.", minutes=minutes)
+        error = ngettext(
+            "Too many failed attempts. Try again in %(num)d minute.",
+            "Too many failed attempts. Try again in %(num)d minutes.",
+            minutes,
+        )
         page, status = _form(error, username, target, 429)
         return page, status, {"Retry-After": str(math.ceil(wait))}
     account = auth.authenticate(username, password) if username and password else None

@@ -7,7 +7,6 @@ Bad input is never a 500 (SECURITY-CASES G4, I03): core errors map through
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import Flask, Response, jsonify, make_response, render_template, request
@@ -17,6 +16,8 @@ from werkzeug.exceptions import HTTPException
 
 from microcred.errors import MicrocredError
 from microcred.http_policy import HSTS, SECURITY_HEADERS, status_for
+
+from . import dates, throttling, wording
 
 # Paths whose clients are programs (HR systems, wallets), not people.
 API_PREFIXES = (
@@ -63,7 +64,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(MicrocredError)
     def core_error(error: MicrocredError) -> Any:
-        return error_response(status_for(error), error.code, error.message)
+        # JSON clients get the core's English message; people get it in their language.
+        message = error.message if wants_json() else wording.error_message(error)
+        return error_response(status_for(error), error.code, message)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Any:
@@ -76,9 +79,11 @@ def init_app(app: Flask) -> None:
         if status == 413:
             return error_response(413, "too_large", _("The upload is too large."))
         code = (error.name or "error").lower().replace(" ", "_")
-        answer = make_response(
-            error_response(status, code, error.description or error.name, error.name)
-        )
+        title, message = error.name, error.description or error.name
+        if not wants_json():
+            default = error.description in (type(error).description, throttling.MESSAGE)
+            title, message = wording.http_error(status, title, message, default)
+        answer = make_response(error_response(status, code, message, title))
         # Keep what tells a client how to recover: when to retry (429), how to authenticate.
         for name, value in error.get_headers():
             if name in ("Retry-After", "WWW-Authenticate"):
@@ -87,13 +92,10 @@ def init_app(app: Flask) -> None:
             answer.headers.setdefault("WWW-Authenticate", 'Bearer realm="verifier"')
         return answer
 
-    @app.template_filter("datetime_iso")
-    def datetime_iso(timestamp: float) -> str:
-        return dt.datetime.fromtimestamp(timestamp, dt.UTC).isoformat(timespec="seconds")
-
-    @app.template_filter("datetime_short")
-    def datetime_short(timestamp: float) -> str:
-        return dt.datetime.fromtimestamp(timestamp, dt.UTC).strftime("%Y-%m-%d %H:%M")
+    # Times and dates in the page's language, ISO 8601 in `<time datetime>` for machines.
+    app.add_template_filter(dates.when, "when")
+    app.add_template_filter(dates.day, "day")
+    app.add_template_filter(wording.registry_source, "registry_source")
 
     @app.context_processor
     def names() -> dict[str, Any]:

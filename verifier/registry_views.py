@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import format_decimal, gettext as _, ngettext
 
 from microcred.errors import FetchError, MicrocredError, TrustRegistryError
 from microcred.trust import MAX_REGISTRY_BYTES, TrustRegistry
 
-from . import auth, store
+from . import auth, store, wording
 from .blueprint import bp
 from .pipeline import pipeline
 
@@ -41,7 +41,7 @@ def registry_add() -> Any:
     try:
         parsed = TrustRegistry.from_json({"name": "manual", "issuers": [entry]}, source="manual")
     except TrustRegistryError as error:
-        return _page(error.message.removeprefix("issuers[0]."), form, 422)
+        return _page(wording.registry_problem(error.message, numbered=False), form, 422)
     store.add_issuer(store.get_db(), parsed.entries()[0])
     current_app.extensions["verifier.warmer"].wake()  # fetch the new issuers' documents now
     flash(_("%(name)s added to the trust registry.", name=parsed.entries()[0].name))
@@ -74,15 +74,24 @@ def registry_import() -> Any:
     try:
         loaded, source = _load_registry()
     except FetchError as error:
-        message = _("The registry could not be fetched: %(why)s", why=error.message)
-        return _page(message, status=502)
+        why = wording.error_message(error)
+        return _page(_("The registry could not be fetched. %(why)s", why=why), status=502)
     except MicrocredError as error:
-        return _page(_("The registry was not imported: %(why)s", why=error.message), status=422)
+        why = wording.registry_problem(error.message)
+        return _page(_("The registry was not imported: %(why)s", why=why), status=422)
     # Re-importing the same file or URL replaces its entries rather than adding duplicates.
     store.import_registry(store.get_db(), loaded.entries(), source)
     current_app.extensions["verifier.warmer"].wake()  # fetch the new issuers' documents now
     count = len(loaded.entries())
-    flash(_("Imported %(count)d issuers from %(name)s.", count=count, name=loaded.name))
+    flash(
+        ngettext(
+            "Imported %(count)s issuer from %(name)s.",
+            "Imported %(count)s issuers from %(name)s.",
+            count,
+            count=format_decimal(count),
+            name=loaded.name,
+        )
+    )
     return redirect(url_for("verifier.registry"), 303)
 
 

@@ -11,11 +11,13 @@ import datetime as dt
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import format_decimal, get_locale, gettext as _, lazy_gettext as _l, ngettext
 
 from microcred.model import ANNEX_I_MANDATORY, ANNEX_I_OPTIONAL
 from microcred.presentation_check import REQUEST_CHECK, REQUEST_LABEL
 from microcred.report import CHECK_LABELS, Report
+
+from . import dates, wording
 
 VERDICTS = {
     "VALID": ("valid", "✓", _l("Valid")),
@@ -23,39 +25,12 @@ VERDICTS = {
     "UNVERIFIED": ("unverified", "!", _l("Unverified")),
 }
 STATE_MARKS = {"passed": "✓", "failed": "✗", "not_checked": "–"}
-STATE_WORDS = {"passed": _l("passed"), "failed": _l("failed"), "not_checked": _l("not checked")}
-# Plain words for the reason codes people meet most; other codes fall back to the check's text.
-REASONS = {
-    "revoked": _l("The institution has revoked this credential."),
-    "suspended": _l("The institution has suspended this credential."),
-    "expired": _l("This credential has expired."),
-    "not_yet_valid": _l("This credential is not valid yet."),
-    "signature_invalid": _l("The signature does not match: the credential was altered or forged."),
-    "issuer_not_in_registry": _l("The issuer is not in your trust registry."),
-    "issuer_expired": _l("The issuer's accreditation in your registry has ended."),
-    "issuer_not_yet_valid": _l("The issuer's accreditation in your registry has not started."),
-    "status_unavailable": _l("Revocation could not be checked: the status list is unreachable."),
-    "issuer_unresolvable": _l("The issuer's DID document could not be fetched."),
-    "kb_nonce_mismatch": _l("This presentation was made for another request (replayed)."),
-    "kb_aud_mismatch": _l("This presentation was made for another verifier."),
-    "key_binding_missing": _l("The wallet did not prove that it holds the credential."),
-    "claims_missing": _l("The wallet did not send every claim you asked for."),
-    "access_denied": _l("The learner declined to share."),
-    "data_loss": _l("The credential carries data its signature does not cover."),
-    "unknown_context": _l("The credential uses an unknown JSON-LD context."),
-    "alg_not_allowed": _l("The credential uses a signature algorithm that is not allowed."),
-}
-CHECK_NAMES = {**CHECK_LABELS, REQUEST_CHECK: REQUEST_LABEL}
-# What a passed check's code means, where the core gives no message of its own.
-PASSED_DETAILS = {
-    "sd-jwt-vc": _l("SD-JWT VC"),
-    "vc-jwt": _l("VC-JWT (W3C VC Data Model 1.1)"),
-    "ldp-vc": _l("JSON-LD credential with a Data Integrity proof"),
-    "ldp-vp": _l("JSON-LD presentation with a Data Integrity proof"),
-    "status_ok": _l("not on the issuer's status list"),
-    "resolved": _l("the issuer's DID document was fetched and lists the signing key"),
-}
-ANNEX_LABELS = dict(ANNEX_I_MANDATORY + ANNEX_I_OPTIONAL)
+STATE_WORDS = wording.STATE_WORDS
+# Codes of checks that were rightly not made: their words say it all, no code is shown.
+QUIET_CODES = frozenset({"", "not_requested", "not_reached"})
+# The core's English labels, for a check or element the wording does not know yet.
+CORE_CHECK_NAMES = {**CHECK_LABELS, REQUEST_CHECK: REQUEST_LABEL}
+CORE_ANNEX_LABELS = dict(ANNEX_I_MANDATORY + ANNEX_I_OPTIONAL)
 # Certificate fields in reading order, with their labels.
 CERTIFICATE_FIELDS = (
     ("title", _l("Title")),
@@ -111,15 +86,18 @@ def shown(value: Any) -> Any:
     return value
 
 
-def check_detail(check: dict[str, Any]) -> str:
-    """The line under a check: plain words first, the reason code only when it says more."""
-    message, code = check.get("message") or "", check.get("code") or ""
-    if check["state"] == "passed":
-        detail = PASSED_DETAILS.get(code)
-        if detail is not None:
-            return f"{message} – {detail}" if message else str(detail)
-        return message or code
-    return f"{message} ({code})" if message and code else message or code
+def check_name(name: str) -> str:
+    """A check's label in the page's language."""
+    return wording.check_name(name, CORE_CHECK_NAMES.get(name, name))
+
+
+def annex_label(key: str) -> str:
+    """An Annex I element's label in the page's language."""
+    known = wording.ANNEX_LABELS.get(key)
+    return str(known) if known is not None else CORE_ANNEX_LABELS.get(key, key)
+
+
+check_detail = wording.check_detail
 
 
 def stamp(report: dict[str, Any], verifier: str) -> dict[str, Any]:
@@ -136,23 +114,31 @@ def explain(report: dict[str, Any]) -> str:
     """One sentence saying why the verdict is what it is."""
     reason = report.get("reason") or ""
     if report["verdict"] == "VALID":
-        return str(_l("Every check passed and the issuer is in your trust registry."))
-    if reason in REASONS:
-        return str(REASONS[reason])
-    for check in report.get("checks", []):
-        if check.get("code") == reason and check.get("message"):
-            return str(check["message"])[:300]
-    return str(_l("The credential could not be verified."))
+        return _("Every check passed and the issuer is in your trust registry.")
+    message = next(
+        (c.get("message") or "" for c in report.get("checks", []) if c.get("code") == reason), ""
+    )
+    words = wording.code_words(reason, message)
+    return words[:300] if words else _("The credential could not be verified.")
 
 
 def workload(certificate: dict[str, Any]) -> str | None:
     """The notional workload on one line: ECTS and hours when given, else the issuer's text."""
     ects, hours = certificate.get("ects"), certificate.get("workload_hours")
     parts = []
+    # gettext's plural rules take whole numbers: 2.5 hours reads like 2 hours.
     if isinstance(ects, int | float):
-        parts.append(str(_l("%(ects)s ECTS credits", ects=f"{ects:g}")))
+        count = 1 if ects == 1 else 2
+        parts.append(
+            ngettext(
+                "%(ects)s ECTS credit", "%(ects)s ECTS credits", count, ects=format_decimal(ects)
+            )
+        )
     if isinstance(hours, int | float):
-        parts.append(str(_l("%(hours)s hours", hours=f"{hours:g}")))
+        count = 1 if hours == 1 else 2
+        parts.append(
+            ngettext("%(hours)s hour", "%(hours)s hours", count, hours=format_decimal(hours))
+        )
     return " · ".join(parts) or certificate.get("study_time") or None
 
 
@@ -168,12 +154,14 @@ def language_name(code: str) -> str:
 def accreditation_period(entry: dict[str, Any]) -> str | None:
     """A registry entry's accreditation period in words, or None when it has no dates."""
     start, end = entry.get("valid_from"), entry.get("valid_until")
+    start = dates.day_text(start) if start else start
+    end = dates.day_text(end) if end else end
     if start and end:
         return f"{start} – {end}"
     if start:
-        return str(_l("since %(start)s, no end date", start=start))
+        return _("since %(start)s, no end date", start=start)
     if end:
-        return str(_l("until %(end)s", end=end))
+        return _("until %(end)s", end=end)
     return None
 
 
@@ -181,7 +169,12 @@ def certificate_rows(certificate: dict[str, Any] | None) -> list[tuple[str, str,
     """(field, label, value) for each field the certificate carries, in reading order."""
     if not certificate:
         return []
-    shown_as = {"workload": workload(certificate)}
+    shown_as = {
+        "workload": workload(certificate),
+        "date_of_issuance": dates.day(certificate.get("date_of_issuance")),
+        "valid_until": dates.day(certificate.get("valid_until")),
+        "participation_form": wording.participation(certificate.get("participation_form")),
+    }
     if isinstance(certificate.get("language"), str):
         shown_as["language"] = language_name(certificate["language"])
     rows = []
@@ -192,7 +185,7 @@ def certificate_rows(certificate: dict[str, Any] | None) -> list[tuple[str, str,
         rows.append((name, str(label), value))
     skills = [s.get("label") or s.get("uri") for s in certificate.get("skills") or []]
     if skills:
-        rows.append(("skills", str(_l("Skills")), skills))
+        rows.append(("skills", _("Skills"), skills))
     return rows
 
 

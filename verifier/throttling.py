@@ -18,6 +18,8 @@ from microcred.rate_limit import RateLimit
 WINDOW = 60.0
 # Config key of each limit, in requests per address per minute.
 LIMITS = {"frame": "FRAME_REQUESTS_PER_MINUTE", "verify": "VERIFY_REQUESTS_PER_MINUTE"}
+# What a client over its limit is told (pages say it in the visitor's language: handlers).
+MESSAGE = "Too many requests from your address. Wait a minute and try again."
 
 
 def init_app(app: Flask) -> None:
@@ -40,8 +42,5 @@ def limit(name: str, *, exempt: bool = False) -> None:
     address = request.remote_addr or "-"
     wait = limiter.retry_after(address)
     if wait > 0:
-        raise TooManyRequests(
-            "Too many requests from your address. Wait a minute and try again.",
-            retry_after=math.ceil(wait),
-        )
+        raise TooManyRequests(MESSAGE, retry_after=math.ceil(wait))
     limiter.hit(address)

@@ -14,7 +14,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
+from flask_babel import format_decimal, gettext as _
 
 from microcred import photo, qr, strictjson
 from microcred.errors import MicrocredError, QRError
@@ -22,7 +22,7 @@ from microcred.http_policy import status_for
 from microcred.image import JPEG_MAGIC, PNG_MAGIC
 from microcred.oid4vp import new_secret
 
-from . import auth, reports, store, throttling
+from . import auth, reports, store, throttling, wording
 from .blueprint import bp
 from .identity import identity
 from .owner import session_owner
@@ -41,7 +41,9 @@ def _scan_page(error: MicrocredError | None = None, text: str = "") -> Any:
     status = status_for(error) if error else 200
     # Echo a pasted text back only when short: never a whole token into the page (I03).
     shown = text if len(text) <= 2000 else ""
-    return render_template("verifier/scan.html", error=error, text=shown), status
+    message = wording.error_message(error) if error else None
+    page = render_template("verifier/scan.html", error=error, message=message, text=shown)
+    return page, status
 
 
 @bp.get("/")
@@ -174,9 +176,9 @@ def settings() -> Any:
             store.set_retention_days(db, int(value))
             return redirect(url_for("verifier.settings", saved=1), 303)
         error = _(
-            "Enter a whole number of days from %(low)d to %(high)d.",
-            low=MIN_RETENTION,
-            high=MAX_RETENTION,
+            "Enter a whole number of days from %(low)s to %(high)s.",
+            low=format_decimal(MIN_RETENTION),
+            high=format_decimal(MAX_RETENTION),
         )
     return render_template(
         "verifier/settings.html",

@@ -115,16 +115,16 @@ def test_a_valid_certificate_reads_well(
     assert html.count("<dt>Workload") == 1 and "5 ECTS credits · 125 hours" in html
     assert "<dt>Hours" not in html and "<dt>ECTS credits" not in html
     assert "<dd>English</dd>" in html and "<dd>en</dd>" not in html
-    assert "since 2025-01-01, no end date" in html and "open start" not in html
+    assert "since Jan 1, 2025, no end date" in html and "open start" not in html
 
 
 @pytest.mark.parametrize(
     ("entry", "shown"),
     [
         ({}, None),
-        ({"valid_from": "2025-01-01"}, "since 2025-01-01, no end date"),
-        ({"valid_until": "2030-12-31"}, "until 2030-12-31"),
-        ({"valid_from": "2025-01-01", "valid_until": "2030-12-31"}, "2025-01-01 – 2030-12-31"),
+        ({"valid_from": "2025-01-01"}, "since Jan 1, 2025, no end date"),
+        ({"valid_until": "2030-12-31"}, "until Dec 31, 2030"),
+        ({"valid_from": "2025-01-01", "valid_until": "2030-12-31"}, "Jan 1, 2025 – Dec 31, 2030"),
     ],
 )
 def test_accreditation_period_in_words(
