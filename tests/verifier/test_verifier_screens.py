@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from browser_checks import axe_violations, keyboard_unreachable
 from PIL import Image
 from verifier_wallet import TestWallet
 from verifier_world import (
@@ -376,3 +377,108 @@ def test_ask_then_the_page_turns_into_the_verdict(
     assert page.get_by_text("Thị Ánh").first.is_visible()
     screenshots(page, f"vp-answered-{name}")
     watched.check()
+
+
+# What each language's pages say, for the walk below (verdict words, headings, buttons).
+WORDS = {
+    "en": {
+        "scan": "Verify a micro-credential",
+        "valid": "Valid",
+        "invalid": "Invalid",
+        "unverified": "Unverified",
+        "revoked": "The institution has revoked this credential.",
+        "ask": "Create the request",
+        "waiting": "Waiting for the learner…",
+        "sign_in": "Staff sign-in",
+        "registry": "Trust registry",
+        "history": "History",
+        "settings": "History retention",
+    },
+    "vi": {
+        "scan": "Xác minh chứng chỉ vi mô",
+        "valid": "Hợp lệ",
+        "invalid": "Không hợp lệ",
+        "unverified": "Chưa xác minh được",
+        "revoked": "Cơ sở đào tạo đã thu hồi chứng chỉ này.",
+        "ask": "Tạo yêu cầu",
+        "waiting": "Đang chờ người học…",
+        "sign_in": "Đăng nhập cán bộ",
+        "registry": "Danh sách tổ chức tin cậy",
+        "history": "Lịch sử",
+        "settings": "Thời gian lưu lịch sử",
+    },
+}
+
+
+def looked_at(watched: Watched, screenshots: Any, name: str) -> None:
+    """Save the page, then check what a person and a screen reader would meet on it."""
+    page = watched.page
+    screenshots(page, name)
+    assert axe_violations(page) == [], name
+    assert keyboard_unreachable(page) == [], name
+    watched.check()  # no console error, no sideways scroll
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+@pytest.mark.parametrize(("viewport", "name"), VIEWPORTS)
+def test_every_page_in_both_languages(
+    tmp_path: Path,
+    live_server: Any,
+    institution: Institution,
+    browser: Any,
+    screenshots: Any,
+    viewport: dict[str, int],
+    name: str,
+    lang: str,
+) -> None:
+    port = free_port()
+    app = make_app(tmp_path, BASE_URL=f"http://localhost:{port}", WTF_CSRF_ENABLED=True)
+    trust(app, institution, validFrom="2025-01-01")
+    add_staff(app)
+    live_server(app, port)
+    site, words = f"http://localhost:{port}", WORDS[lang]
+    stranger_site = Site()
+    stranger = Institution(stranger_site, live_server(stranger_site).url, "Look-alike Academy")
+    institution.revoke(3)
+    # The browser's language chooses the pages' language (Accept-Language from the locale).
+    context = browser.new_context(viewport=viewport, locale="vi-VN" if lang == "vi" else "en-US")
+    try:
+        watched = Watched(context.new_page())
+        page = watched.page
+        page.goto(site + "/")
+        assert page.locator("html").get_attribute("lang") == lang
+        assert page.get_by_role("heading", name=words["scan"]).is_visible()
+        looked_at(watched, screenshots, f"{lang}-scan-{name}")
+        for payload, verdict in [
+            (bearer(institution.sd_jwt()), "valid"),
+            (bearer(institution.sd_jwt(index=3)), "invalid"),
+            (bearer(stranger.sd_jwt()), "unverified"),
+        ]:
+            verify_in_page(watched, site, payload)
+            assert page.locator(".verdict-word").inner_text() == words[verdict]
+            if verdict == "invalid":
+                assert page.get_by_text(words["revoked"]).first.is_visible()
+            looked_at(watched, screenshots, f"{lang}-result-{verdict}-{name}")
+        page.goto(site + "/ask")
+        looked_at(watched, screenshots, f"{lang}-ask-{name}")
+        page.get_by_role("button", name=words["ask"]).click()
+        page.wait_for_selector("#vp-status")
+        assert page.get_by_text(words["waiting"]).is_visible()
+        looked_at(watched, screenshots, f"{lang}-vp-waiting-{name}")
+        page.goto(site + "/registry")
+        assert page.get_by_role("heading", name=words["sign_in"]).is_visible()
+        looked_at(watched, screenshots, f"{lang}-sign-in-{name}")
+        page.fill("#username", STAFF_USER)
+        page.fill("#password", STAFF_PASSWORD)
+        page.click("main button[type=submit]")
+        page.wait_for_url("**/registry")
+        assert page.get_by_role("heading", name=words["registry"]).is_visible()
+        looked_at(watched, screenshots, f"{lang}-registry-{name}")
+        page.goto(site + "/history")
+        assert page.get_by_role("heading", name=words["history"]).is_visible()
+        looked_at(watched, screenshots, f"{lang}-history-{name}")
+        page.goto(site + "/settings")
+        assert page.get_by_role("heading", name=words["settings"]).is_visible()
+        looked_at(watched, screenshots, f"{lang}-settings-{name}")
+    finally:
+        context.close()
