@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from .certificate import Certificate
@@ -263,33 +262,32 @@ def _any_filled(values: tuple[str | None, ...]) -> bool:
     return False
 
 
-_CHECKS: dict[str, Callable[[Certificate], bool]] = {
-    "learner": lambda c: _any_filled((c.given_name, c.family_name, c.learner_name, c.learner_id)),
-    "title": lambda c: _filled(c.title),
-    "country": lambda c: _filled(c.country),
-    "awarding_body": lambda c: _filled(c.awarding_body),
-    "date_of_issuing": lambda c: _filled(c.date_of_issuance),
-    "learning_outcomes": lambda c: _any_filled(c.learning_outcomes),
-    "workload": lambda c: (
-        c.ects is not None or c.workload_hours is not None or _filled(c.study_time)
-    ),
-    "level": lambda c: c.eqf_level is not None or _filled(c.nqf_level) or c.level_not_applicable,
-    "assessment_type": lambda c: _filled(c.assessment_type),
-    "participation_form": lambda c: _filled(c.participation_form),
-    "quality_assurance": lambda c: _any_filled(c.quality_assurance),
-    "prerequisites": lambda c: _any_filled(c.prerequisites),
-    "supervision": lambda c: _filled(c.supervision),
-    "grade": lambda c: _filled(c.grade),
-    "stackability": lambda c: _filled(c.stackability),
-    "further_information": lambda c: _filled(c.further_information),
-}
+def _carried(c: Certificate) -> dict[str, bool]:
+    """Whether the certificate carries each Annex I element (one pass: runs per verification)."""
+    return {
+        "learner": _any_filled((c.given_name, c.family_name, c.learner_name, c.learner_id)),
+        "title": _filled(c.title),
+        "country": _filled(c.country),
+        "awarding_body": _filled(c.awarding_body),
+        "date_of_issuing": _filled(c.date_of_issuance),
+        "learning_outcomes": _any_filled(c.learning_outcomes),
+        "workload": c.ects is not None or c.workload_hours is not None or _filled(c.study_time),
+        "level": c.eqf_level is not None or _filled(c.nqf_level) or c.level_not_applicable,
+        "assessment_type": _filled(c.assessment_type),
+        "participation_form": _filled(c.participation_form),
+        "quality_assurance": _any_filled(c.quality_assurance),
+        "prerequisites": _any_filled(c.prerequisites),
+        "supervision": _filled(c.supervision),
+        "grade": _filled(c.grade),
+        "stackability": _filled(c.stackability),
+        "further_information": _filled(c.further_information),
+    }
 
 
 def annex_i(cert: Certificate) -> AnnexReport:
     """Report which Annex I elements this certificate carries, by element key."""
-    # Each element is judged once (this runs on every verification).
-    carried = [_CHECKS[key](cert) for key in _MANDATORY_KEYS]
-    present = tuple(key for key, has in zip(_MANDATORY_KEYS, carried, strict=True) if has)
-    missing = tuple(key for key, has in zip(_MANDATORY_KEYS, carried, strict=True) if not has)
-    optional = tuple(key for key in _OPTIONAL_KEYS if _CHECKS[key](cert))
+    carried = _carried(cert)
+    present = tuple(key for key in _MANDATORY_KEYS if carried[key])
+    missing = tuple(key for key in _MANDATORY_KEYS if not carried[key])
+    optional = tuple(key for key in _OPTIONAL_KEYS if carried[key])
     return AnnexReport(present=present, missing=missing, optional_present=optional)
