@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Each app's message catalog: `extract [APP]` collects the strings of its code and pages and
 # updates translations/<app>/<lang>/LC_MESSAGES/messages.po; `compile` (run by setup.sh) builds
-# the .mo files the apps load. Shared pages (base.html, _error.html) go into every catalog.
+# the .mo files the apps load. Shared pages (base.html, _error.html) go into every catalog, the
+# camera scanner (_camera.html) into the two that scan.
 # APP is issuer, wallet or verifier; without it, all three.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,8 +10,8 @@ PYBABEL=${PYBABEL:-.venv/bin/pybabel}
 LANGS=(vi)
 declare -A SOURCES=(
   [issuer]="issuer_stub templates/issuer"
-  [wallet]="wallet templates/wallet"
-  [verifier]="verifier templates/verifier"
+  [wallet]="wallet templates/wallet templates/_camera.html"
+  [verifier]="verifier templates/verifier templates/_camera.html"
 )
 case "${1:-compile}" in
   extract)

@@ -68,5 +68,5 @@ def test_no_inline_script_or_style_in_wallet_templates() -> None:
 
 
 def test_wallet_scripts_are_plain_files() -> None:
-    for name in ("wallet-app.js", "wallet-sw.js", "wallet-scan.js"):
+    for name in ("wallet-app.js", "wallet-sw.js", "qr-scanner.js"):
         assert (STATIC / "js" / name).is_file()

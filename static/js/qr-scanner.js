@@ -1,9 +1,12 @@
-// Verifier scan page: camera QR scanning with three decoders, and dropping files on the paste box.
-// Decoders, best first: the browser's BarcodeDetector, the vendored jsQR (plain JavaScript), or
-// frames posted to the server (~2 per second). When the in-browser decoder keeps missing (a dense
-// QR code, a small or blurred one), a sharper frame also goes to the server about once a second.
-// A decoded text is only ever submitted to this verifier's own /verify form: nothing in a QR
-// code is opened or navigated to (SECURITY-CASES H04).
+// The camera QR scanner of the wallet's receive page and the verifier's scan page (one component,
+// one set of rules). Its markup comes from templates/_camera.html; every message and URL comes
+// from the card's data-* attributes, where the templates translate them.
+// Decoders, best first: the browser's BarcodeDetector, the vendored jsQR (static/vendor, loaded
+// only when needed), or frames posted to the app's server (~2 per second). When the in-browser
+// decoder keeps missing (a dense, small or blurred code), a frame also goes to the server about
+// once a second. A decoded text is only ever put into this page's own form (data-result-form,
+// data-result-field) and submitted to the app, which accepts only what it expects: nothing in a
+// QR code is opened or navigated to here (SECURITY-CASES H04).
 (function () {
   "use strict";
 
@@ -15,9 +18,9 @@
   var help = document.getElementById("camera-help");
   var startButton = document.getElementById("camera-start");
   var stopButton = document.getElementById("camera-stop");
-  var textForm = document.getElementById("text-form");
-  var textArea = document.getElementById("text");
-  var sourceField = document.getElementById("text-source");
+  var resultForm = document.getElementById(card.dataset.resultForm);
+  var resultField = document.getElementById(card.dataset.resultField);
+  var sourceField = card.dataset.resultSource ? document.getElementById(card.dataset.resultSource) : null;
   var canvas = document.createElement("canvas");
   var context = canvas.getContext("2d", { willReadFrequently: true });
   var serverCanvas = document.createElement("canvas");  // its own: toBlob runs while jsQR draws
@@ -25,6 +28,7 @@
   var timer = null;
   var decoder = null;
   var busy = false;
+  var submitted = false;
   var misses = 0;           // in-browser attempts without a code since the camera started
   var helperBusy = false;   // a frame is on its way to the server
   var helperNext = 0;       // earliest time (ms) the next helper frame may go (429: Retry-After)
@@ -34,13 +38,12 @@
   var MISSES_BEFORE_HELP = 10;   // ~2 s of local misses before the server helps
   var HELP_INTERVAL = 1000;      // then one frame a second to the server, alongside
 
-  // Messages come from the page (data-msg-*), where they are translated with the templates.
-  function text_(name) {
+  function message(name) {
     return card.dataset["msg" + name.charAt(0).toUpperCase() + name.slice(1)] || name;
   }
 
-  function showHelp(message) {
-    help.textContent = message;
+  function showHelp(text) {
+    help.textContent = text;
     help.classList.remove("hidden");
     statusLine.classList.add("hidden");
   }
@@ -58,27 +61,24 @@
     setRunning(false);
   }
 
-  var submitted = false;
-
   function found(text) {
     if (submitted) { return; }  // the local and the server decoder may both succeed
     submitted = true;
     stop();
-    statusLine.textContent = text_("found");
+    statusLine.textContent = message("found");
     statusLine.classList.remove("hidden");
-    textArea.value = text;
-    sourceField.value = "camera";
-    textForm.submit();
+    resultField.value = text;
+    if (sourceField) { sourceField.value = "camera"; }
+    resultForm.submit();
   }
 
   function grab(maxSide, target) {
-    var into = target || canvas;
     var width = video.videoWidth, height = video.videoHeight;
     if (!width || !height) { return false; }
     var scale = Math.min(1, maxSide / Math.max(width, height));
-    into.width = Math.round(width * scale);
-    into.height = Math.round(height * scale);
-    into.getContext("2d").drawImage(video, 0, 0, into.width, into.height);
+    target.width = Math.round(width * scale);
+    target.height = Math.round(height * scale);
+    target.getContext("2d").drawImage(video, 0, 0, target.width, target.height);
     return true;
   }
 
@@ -91,7 +91,7 @@
   }
 
   function jsqrDecoder(done) {
-    if (!grab(MAX_SIDE.local)) { done(null); return; }
+    if (!grab(MAX_SIDE.local, canvas)) { done(null); return; }
     var image = context.getImageData(0, 0, canvas.width, canvas.height);
     var code = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "attemptBoth" });
     done(code && code.data ? code.data : null);
@@ -151,6 +151,13 @@
     });
   }
 
+  function fallbackDecoder() {
+    return loadJsqr().then(function (loaded) {
+      if (loaded) { return { run: jsqrDecoder, interval: FRAME_INTERVAL.local }; }
+      return { run: serverDecoder, interval: FRAME_INTERVAL.server };
+    });
+  }
+
   function chooseDecoder() {
     if ("BarcodeDetector" in window) {
       return window.BarcodeDetector.getSupportedFormats().then(function (formats) {
@@ -164,31 +171,24 @@
     return fallbackDecoder();
   }
 
-  function fallbackDecoder() {
-    return loadJsqr().then(function (loaded) {
-      if (loaded) { return { run: jsqrDecoder, interval: FRAME_INTERVAL.local }; }
-      return { run: serverDecoder, interval: FRAME_INTERVAL.server };
-    });
-  }
-
   function explain(error) {
     var name = error && error.name;
-    if (name === "NotAllowedError" || name === "SecurityError") { return text_("denied"); }
+    if (name === "NotAllowedError" || name === "SecurityError") { return message("denied"); }
     if (name === "NotFoundError" || name === "OverconstrainedError" || name === "DevicesNotFoundError") {
-      return text_("noCamera");
+      return message("noCamera");
     }
-    if (name === "NotReadableError") { return text_("busy"); }
-    return text_("failed");
+    if (name === "NotReadableError") { return message("busy"); }
+    return message("failed");
   }
 
   function start() {
     help.classList.add("hidden");
     statusLine.classList.remove("hidden");
     if (!window.isSecureContext || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      showHelp(text_("insecure"));
+      showHelp(message("insecure"));
       return;
     }
-    statusLine.textContent = text_("starting");
+    statusLine.textContent = message("starting");
     navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false })
       .then(function (media) {
         stream = media;
@@ -199,7 +199,8 @@
       .then(chooseDecoder)
       .then(function (chosen) {
         decoder = chosen;
-        statusLine.textContent = text_("hold");
+        misses = 0;
+        statusLine.textContent = message("hold");
         loop();
       })
       .catch(function (error) { stop(); showHelp(explain(error)); });
@@ -215,41 +216,4 @@
       if (result.state === "granted") { start(); }
     }, function () {});
   }
-
-  // Dropping a file on the paste box: an image goes to the upload form, JSON/text is verified.
-  var dropZone = document.getElementById("paste-card");
-  var uploadInput = document.getElementById("upload");
-  var uploadForm = document.getElementById("upload-form");
-  var MAX_TEXT_FILE = 512000;
-  ["dragenter", "dragover"].forEach(function (type) {
-    dropZone.addEventListener(type, function (event) {
-      event.preventDefault();
-      dropZone.classList.add("drop-active");
-    });
-  });
-  ["dragleave", "drop"].forEach(function (type) {
-    dropZone.addEventListener(type, function () { dropZone.classList.remove("drop-active"); });
-  });
-  dropZone.addEventListener("drop", function (event) {
-    event.preventDefault();
-    var file = event.dataTransfer && event.dataTransfer.files[0];
-    if (!file) { return; }
-    if (/^image\/(png|jpeg)$/.test(file.type)) {
-      var transfer = new DataTransfer();
-      transfer.items.add(file);
-      uploadInput.files = transfer.files;
-      uploadForm.submit();
-      return;
-    }
-    if (file.size > MAX_TEXT_FILE) {
-      showHelp(text_("tooLarge"));
-      return;
-    }
-    // A dropped credential file is verified at once, like an uploaded one.
-    file.text().then(function (text) {
-      textArea.value = text;
-      sourceField.value = "file";
-      textForm.submit();
-    });
-  });
 })();
