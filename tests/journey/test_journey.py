@@ -63,6 +63,17 @@ def accessible(page: Any) -> None:
     assert axe_violations(page) == [], page.url
 
 
+def in_vietnamese(page: Any, name: str, screenshots: Any) -> None:
+    """The same page in Vietnamese through the header's switch, checked, then back to English."""
+    page.get_by_role("link", name="Tiếng Việt").click()
+    page.wait_for_load_state("load")
+    assert page.locator("html").get_attribute("lang") == "vi"
+    screenshots(page, name)
+    accessible(page)
+    page.get_by_role("link", name="English").click()
+    page.wait_for_load_state("load")
+
+
 def test_wallet_receives_an_offer_through_the_camera(
     demo: Any, browser: Any, camera_browser: Any, tmp_path: Path, screenshots: Any, story: dict
 ) -> None:
@@ -99,6 +110,7 @@ def test_wallet_receives_an_offer_through_the_camera(
     assert page.get_by_role("heading", name="Lập trình web với JavaScript").first.is_visible()
     screenshots(page, "1-wallet-card")
     accessible(page)
+    in_vietnamese(page, "1-wallet-card-vi", screenshots)
     # The institution's offer page notices by itself (htmx polling) that the wallet collected it.
     staff.wait_for_selector("#offer-status[data-state=collected]", timeout=15_000)
     assert staff.locator("#offer-link").count() == 0
@@ -138,6 +150,7 @@ def test_share_hiding_the_grade_is_valid_at_the_employers_camera(
     assert GRADE not in employer.inner_text("main")
     screenshots(employer, "2-verifier-valid")
     accessible(employer)
+    in_vietnamese(employer, "2-verifier-valid-vi", screenshots)
 
 
 def test_a_photo_of_the_share_qr_is_valid_too(
