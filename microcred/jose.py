@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Callable, Collection
@@ -13,7 +14,6 @@ from .errors import (
     AlgorithmNotAllowed,
     Expired,
     InputError,
-    MalformedEncoding,
     NotYetValid,
     PayloadTooLarge,
     TokenError,
@@ -22,6 +22,8 @@ from .keys import SUPPORTED_ALGS, PrivateKey, PublicKey
 
 # A micro-credential JWT is ~6 KB; anything far bigger is refused before any decoding.
 MAX_TOKEN_BYTES = 256_000
+# Protected headers up to this size (alg, typ, kid: a few dozen bytes) have their decoding cached.
+MAX_CACHED_HEADER_CHARS = 512
 # Clock skew tolerated on exp/nbf/iat.
 DEFAULT_LEEWAY = 60
 # Largest time value accepted (year 2286): bounds absurd numbers like 1e309 or 10**4000.
@@ -78,14 +80,30 @@ def parse(
     if len(parts) != 3:
         raise InputError("a compact JWS has exactly three parts")
     header_b64, payload_b64, signature_b64 = parts
-    try:
-        header = strictjson.loads_object(base64url.decode(header_b64))
-        payload = strictjson.loads_object(base64url.decode(payload_b64))
-        signature = base64url.decode(signature_b64)
-    except MalformedEncoding:
-        raise
+    header = _header(header_b64)
+    payload = strictjson.loads_object(base64url.decode(payload_b64))
+    signature = base64url.decode(signature_b64)
     _check_header(header, typ, algs)
     return JWS(header, payload, f"{header_b64}.{payload_b64}".encode("ascii"), signature)
+
+
+def _header(header_b64: str) -> dict[str, Any]:
+    """The decoded protected header, as a fresh dict the caller may change."""
+    flat = _flat_header(header_b64) if len(header_b64) <= MAX_CACHED_HEADER_CHARS else None
+    if flat is None:
+        return strictjson.loads_object(base64url.decode(header_b64))
+    return dict(flat)
+
+
+@functools.lru_cache(maxsize=256)
+def _flat_header(header_b64: str) -> tuple[tuple[str, Any], ...] | None:
+    # Headers repeat: every KB-JWT of an algorithm, every token of one issuer key. Only the
+    # decoding is remembered (a failure raises and is not cached), as immutable pairs, and only
+    # for headers without nested members; _check_header still runs on every token.
+    header = strictjson.loads_object(base64url.decode(header_b64))
+    if any(isinstance(value, dict | list) for value in header.values()):
+        return None
+    return tuple(header.items())
 
 
 def _check_header(

@@ -292,3 +292,17 @@ def test_rfc8037_ed25519_signature_vector() -> None:
     assert base64url.encode(key.sign(signing_input)) == (
         "hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg"
     )
+
+
+def test_a_repeated_header_is_still_checked_and_never_shared(ed_key: PrivateKey) -> None:
+    # Header decoding is cached: the rules must still apply per token, and one caller's
+    # change to its header must not reach the next token with the same header.
+    token = jose.sign({"n": 1}, ed_key, typ="kb+jwt")
+    first = jose.parse(token, typ="kb+jwt")
+    first.header["typ"] = "changed"
+    assert jose.parse(token, typ="kb+jwt").header["typ"] == "kb+jwt"
+    with pytest.raises(TokenError) as raised:
+        jose.parse(token, typ="dc+sd-jwt")
+    assert raised.value.code == "wrong_typ"
+    with pytest.raises(AlgorithmNotAllowed):
+        jose.parse(token, algs={"ES256"})
