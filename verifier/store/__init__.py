@@ -9,18 +9,16 @@ share the file.
 from __future__ import annotations
 
 import os
-import sqlite3
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import click
 from flask import Flask, current_app
 from sqlite_utils import Database
 
-from microcred import strictjson
+from microcred import database, strictjson
+from microcred.database import write
 from microcred.trust import TrustedIssuer
 
 from .schema import migrations
@@ -35,14 +33,11 @@ DAY = 86_400
 
 def connect(path: str, *, setup: bool = False) -> Database:
     """Open the database with a busy timeout and foreign keys; `setup` also turns on WAL (J02)."""
-    conn = sqlite3.connect(
-        path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
+    # WAL is a property of the file: set once at startup, not on every connection. Outside
+    # `write` every statement commits by itself.
+    return database.connect(
+        path, busy_timeout=BUSY_TIMEOUT, wal=setup, check_same_thread=False, autocommit=True
     )
-    if setup:  # WAL is a property of the file: set once at startup, not on every connection
-        conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    return Database(conn)
 
 
 def get_db() -> Database:
@@ -64,18 +59,6 @@ def close_db(_error: BaseException | None = None) -> None:
     found = getattr(local, "db", None)
     if found is not None and found[0] == os.getpid() and found[1].conn.in_transaction:
         found[1].conn.execute("ROLLBACK")
-
-
-@contextmanager
-def write(db: Database) -> Iterator[Database]:
-    """One write transaction that takes the write lock first (BEGIN IMMEDIATE, J03)."""
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.conn.execute("ROLLBACK")
-        raise
-    db.conn.execute("COMMIT")
 
 
 def init_db(path: str) -> None:
@@ -300,11 +283,7 @@ def create_vp_request(db: Database, row: dict[str, Any]) -> None:
 
 def get_vp_request(db: Database, request_id: str) -> dict[str, Any] | None:
     """A request by id, or None."""
-    cursor = db.execute("SELECT * FROM vp_requests WHERE id = ?", [request_id])
-    row = cursor.fetchone()
-    if row is None:
-        return None
-    return dict(zip([c[0] for c in cursor.description], row, strict=True))
+    return database.row(db, "SELECT * FROM vp_requests WHERE id = ?", [request_id])
 
 
 def answer_vp_request(

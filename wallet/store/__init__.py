@@ -3,19 +3,19 @@
 `get_db()` opens one connection per request (never shared across threads or forks, J05) in WAL
 mode with a busy timeout (J02, J03). Writes run in `write(db)`, a BEGIN IMMEDIATE transaction,
 so a read-then-write cannot interleave with another writer and an error leaves nothing half
-done (G3, J01). The query functions live in the submodules, named after what they store.
+done (G3, J01); both come from `microcred.database`. The query functions live in the
+submodules, named after what they store.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import click
 import sqlite_utils
 from flask import Flask, current_app, g
+
+from microcred.database import connect, write
 
 from .schema import migrations
 
@@ -27,13 +27,7 @@ BUSY_TIMEOUT = 5.0
 
 def open_db(path: Any) -> sqlite_utils.Database:
     """Open the database file with the pragmas every connection needs."""
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT)
-    db = sqlite_utils.Database(conn)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable at checkpoints, never corrupt (J02)
-    db.execute("PRAGMA foreign_keys=ON")
-    db.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}")
-    return db
+    return connect(path, busy_timeout=BUSY_TIMEOUT)
 
 
 def get_db() -> sqlite_utils.Database:
@@ -49,22 +43,6 @@ def close_db(_error: BaseException | None = None) -> None:
     db = g.pop("db", None)
     if db is not None:
         db.close()
-
-
-@contextmanager
-def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
-    """One write transaction, taken with BEGIN IMMEDIATE; rolled back on any error."""
-    if db.conn.in_transaction:
-        with db.atomic():  # nested: a savepoint inside the caller's transaction
-            yield db
-        return
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.conn.rollback()
-        raise
-    db.conn.execute("COMMIT")
 
 
 def migrate(path: Any) -> None:
