@@ -8,18 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-
-def _secret_key(instance: Path) -> bytes:
-    """The instance's session-signing key: 32 random bytes in a mode-600 file, made once."""
-    path = instance / "secret_key"
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_bytes()
-    key = os.urandom(32)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(key)
-    return key
+from microcred import secret_file
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -72,7 +61,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     instance.mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _secret_key(instance)
+        # The session-signing key: 32 random bytes in a mode-600 file, made once.
+        app.config["SECRET_KEY"] = secret_file.read_or_create(
+            instance / "secret_key", lambda: os.urandom(32)
+        )
     if str(app.config["BASE_URL"]).startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["SESSION_COOKIE_NAME"] = "__Host-issuer"

@@ -11,10 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import json
-import logging
-import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,8 +23,6 @@ from microcred.keys import PrivateKey
 from microcred.status_documents import StatusDocument
 
 from .store.status import Publisher
-
-log = logging.getLogger(__name__)
 
 KEY_FILE = "issuer-signing-key.jwk"
 KEY_FRAGMENT = "key-1"
@@ -70,29 +64,12 @@ class Institution:
         return Publisher(self.did, sign, new_list_size)
 
 
-def load_key(instance: Path) -> PrivateKey:
-    """The signing key from the instance folder, created (mode 600) on first start."""
-    path = instance / KEY_FILE
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        mode = stat.S_IMODE(path.stat().st_mode)
-        if mode & 0o077:
-            log.warning("signing key file was readable by others; restricting it to 600")
-            path.chmod(0o600)
-        return PrivateKey.from_jwk(json.loads(path.read_text(encoding="ascii")))
-    key = PrivateKey.generate("Ed25519")
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        json.dump(key.to_jwk(), handle)
-    return key
-
-
 def init_app(app: Flask) -> None:
     """Load or create the key and keep the institution's identity on the app."""
     base_url = str(app.config["BASE_URL"]).rstrip("/")
     app.config["BASE_URL"] = base_url
     issuer_did = did.did_web(base_url)
-    key = load_key(Path(app.instance_path))
+    key = PrivateKey.from_file(Path(app.instance_path) / KEY_FILE)  # made on first start
     app.extensions["issuer_institution"] = Institution(
         base_url, issuer_did, f"{issuer_did}#{KEY_FRAGMENT}", key
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-import os
 from pathlib import Path
 from typing import TextIO
 
@@ -45,22 +44,10 @@ DEMO_AWARD = Award(
 )
 
 
-def _institution_key(folder: Path) -> PrivateKey:
-    """The demo institution's key, kept (mode 600) so a restart keeps the same DID."""
-    path = folder / "institution-key.json"
-    if path.exists():
-        return PrivateKey.from_jwk(json.loads(path.read_text()))
-    key = PrivateKey.generate()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        json.dump(key.to_jwk(), handle)
-    return key
-
-
 def run_core_demo(folder: Path, out: TextIO) -> int:
     """Write the demo credentials and a registry to `folder` and print each verdict."""
     folder.mkdir(parents=True, exist_ok=True)
-    key = _institution_key(folder)
+    key = PrivateKey.from_file(folder / "institution-key.json")  # a restart keeps the DID
     issuer = did.did_key(key.public_key)
     identity = issuance.IssuerIdentity(issuer, f"{issuer}#{issuer.split(':')[-1]}", key, "Demo Uni")
     learner = did.did_key(PrivateKey.generate().public_key)

@@ -12,6 +12,7 @@ Blob layout (all binary): version byte, 12-byte nonce, AES-GCM ciphertext with i
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import stat
@@ -20,6 +21,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from . import secret_file
 from .errors import CryptoError, InputError
 
 __all__ = ["KEY_BYTES", "KeyVault", "load_or_create_kek"]
@@ -41,27 +43,15 @@ _OPEN_BITS = stat.S_IRWXG | stat.S_IRWXO
 def load_or_create_kek(path: str | os.PathLike[str]) -> bytes:
     """Read the KEK file, creating it with 32 random bytes (mode 600) when it does not exist."""
     location = Path(path)
-    try:
-        fd = os.open(location, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return _read_kek(location)
-    key = secrets.token_bytes(KEY_BYTES)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(key)
-        handle.flush()
-        os.fsync(handle.fileno())
-    return key
-
-
-def _read_kek(location: Path) -> bytes:
-    mode = location.stat().st_mode
-    if mode & _OPEN_BITS:
-        # A KEK others can read protects nothing; refuse to start rather than run exposed.
-        raise CryptoError(
-            "the key-encryption key file must be readable by its owner only (chmod 600)",
-            code="kek_permissions",
-        )
-    key = location.read_bytes()
+    with contextlib.suppress(FileNotFoundError):
+        if location.stat().st_mode & _OPEN_BITS:
+            # A KEK others could read protects nothing: refuse to start rather than run exposed
+            # (stricter than other secret files, which are tightened when read).
+            raise CryptoError(
+                "the key-encryption key file must be readable by its owner only (chmod 600)",
+                code="kek_permissions",
+            )
+    key = secret_file.read_or_create(location, lambda: secrets.token_bytes(KEY_BYTES))
     if len(key) != KEY_BYTES:
         raise CryptoError("the key-encryption key file is not 32 bytes", code="kek_invalid")
     return key

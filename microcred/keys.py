@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 
-from . import base64url, strictjson
+from . import base64url, secret_file, strictjson
 from .errors import InvalidKey, InvalidSignature
 
 # JOSE names: EdDSA is what today's wallets send; Ed25519 is RFC 9864's fully-specified name.
@@ -214,6 +216,14 @@ class PrivateKey:
         if key.public_key.jwk != public.jwk:
             raise InvalidKey("private and public parts of the JWK do not match")
         return key
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str], kind: str = "Ed25519") -> PrivateKey:
+        """The key kept as a private JWK in a mode-600 file, generated into it on first use."""
+        text = secret_file.read_or_create(
+            path, lambda: json.dumps(cls.generate(kind).to_jwk()).encode()
+        )
+        return cls.from_jwk(json.loads(text))
 
     def to_jwk(self) -> dict[str, Any]:
         """The private JWK (with `d`): for storage in a protected file only."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import os
 import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +18,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from . import secret_file
 
 # Browsers refuse server certificates valid for longer than 398 days.
 LIFETIME = dt.timedelta(days=397)
@@ -108,10 +109,7 @@ def demo_certificate(folder: Path, hosts: Sequence[str]) -> CertificateFiles:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    # The key file is made with mode 600 before anything is written into it.
-    fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        os.fchmod(handle.fileno(), 0o600)  # a key file left by an older run keeps no wider mode
-        handle.write(pem_key)
+    # Mode 600 from the start, whatever mode a key file left by an older run had.
+    secret_file.replace(key_path, pem_key)
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     return CertificateFiles(cert_path, key_path, _fingerprint(cert))

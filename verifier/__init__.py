@@ -10,28 +10,12 @@ from flask import Flask
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
-from microcred import language
+from microcred import language, secret_file
 
 # Read once at startup: a missing key file is created (mode 600), never a constant in source.
 SECRET_KEY_FILE = "secret_key"
 # Largest request: a 12-megapixel photo as PNG can reach ~20 MB; JSON and forms are far smaller.
 MAX_UPLOAD_BYTES = 24 * 1024 * 1024
-
-
-def _secret_key(folder: Path) -> bytes:
-    path = folder / SECRET_KEY_FILE
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        pass
-    key = os.urandom(32)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another worker created it first
-        return path.read_bytes()
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(key)
-    return key
 
 
 def _defaults(app: Flask) -> dict[str, Any]:
@@ -99,7 +83,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _secret_key(Path(app.instance_path))
+        app.config["SECRET_KEY"] = secret_file.read_or_create(
+            Path(app.instance_path) / SECRET_KEY_FILE, lambda: os.urandom(32)
+        )
     app.config["DATABASE"] = str(app.config["DATABASE"])
     app.config["BASE_URL"] = str(app.config["BASE_URL"]).rstrip("/")
     if app.config["BASE_URL"].startswith("https://"):

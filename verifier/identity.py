@@ -6,8 +6,6 @@ database or in source) and published as `/.well-known/did.json` (did:web "Read")
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,23 +30,9 @@ class Identity:
     document: dict[str, Any]
 
 
-def _load_key(folder: Path) -> PrivateKey:
-    path = folder / KEY_FILE
-    if not path.exists():
-        key = PrivateKey.generate("Ed25519")
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another worker won the race: use its key
-            return _load_key(folder)
-        with os.fdopen(fd, "w") as handle:
-            json.dump(key.to_jwk(), handle)
-        return key
-    return PrivateKey.from_jwk(json.loads(path.read_text()))
-
-
 def init_app(app: Flask) -> None:
     """Load or create the key and keep the identity on the app."""
-    key = _load_key(Path(app.instance_path))
+    key = PrivateKey.from_file(Path(app.instance_path) / KEY_FILE)
     identifier = did.did_web(app.config["BASE_URL"])
     document = did.did_web_document(identifier, [(KEY_ID, key.public_key)])
     app.extensions["verifier.identity"] = Identity(
