@@ -1,4 +1,4 @@
-"""Browser checks shared by the screenshot and journey tests: axe-core, keyboard reach, QR video."""
+"""Browser checks for the screenshot and journey tests: watched pages, axe, keyboard, QR video."""
 
 from __future__ import annotations
 
@@ -8,6 +8,40 @@ from typing import Any
 AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js"
 # axe-core impacts that fail a page (issue 6: "no serious or critical violations").
 AXE_FAILING = ("serious", "critical")
+# The two sizes every page is looked at: a common phone, and a laptop.
+SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+
+
+class Watched:
+    """A page whose console errors (CSP violations among them), page errors and dialogs are kept."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
+
+    def forgive(self, *fragments: str) -> None:
+        """Forget the errors so far that contain a fragment (any case): the test caused them."""
+        wanted = [fragment.lower() for fragment in fragments]
+        self.errors[:] = [e for e in self.errors if not any(f in e.lower() for f in wanted)]
+
+    def check(self, *texts: str) -> None:
+        """Each text is visible, nothing scrolls sideways, and no error or dialog came up."""
+        for text in texts:
+            assert self.page.get_by_text(text, exact=False).first.is_visible(), text
+        sideways = "document.documentElement.scrollWidth > window.innerWidth"
+        assert not self.page.evaluate(sideways), f"sideways scroll on {self.page.url}"
+        assert self.errors == [], self.errors
+        assert self.dialogs == [], self.dialogs
+
+    def check_access(self, *texts: str) -> None:
+        """`check`, after axe-core found nothing serious and Tab reached every control."""
+        assert axe_violations(self.page) == [], self.page.url
+        assert keyboard_unreachable(self.page) == [], self.page.url
+        self.check(*texts)
 
 
 def axe_violations(page: Any) -> list[str]:

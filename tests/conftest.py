@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_checks import SIZES, Watched
 from werkzeug.serving import make_server
 
 ARTIFACTS = Path(__file__).parent / "_artifacts"
@@ -25,8 +26,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 800}
 
 
 class LiveServer:
@@ -94,6 +93,21 @@ def screenshots(request: pytest.FixtureRequest) -> Callable[[Any, str], Path]:
         return path
 
     return shoot
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[Callable[..., Watched]]:
+    """`open_page(size, **context_options)`: a watched page in a new context, closed after."""
+    contexts: list[Any] = []
+
+    def open_(size: str, **options: Any) -> Watched:
+        context = browser.new_context(viewport=SIZES[size], **options)
+        contexts.append(context)
+        return Watched(context.new_page())
+
+    yield open_
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_checks import axe_violations, keyboard_unreachable
+from browser_checks import SIZES, Watched
 from issuer_app import PASSWORD, Staff, free_port, make_app
 from issuer_world import FlaskHTTP, make_offer, upload
 
@@ -20,11 +20,16 @@ from microcred.keys import PrivateKey
 from microcred.oid4vci import SD_JWT_CONFIG
 from microcred.oid4vci_client import WalletClient
 
-SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 BAD_CSV = "given_name,family_name,learner_id\nThị Ánh,Nguyễn,SV1\nBình,Trần\n,,SV3\n".encode()
 GOOD_CSV = "given_name,family_name,learner_id\n" + "".join(
     f"Học viên {i},Phạm,SV{i:04d}\n" for i in range(7)
 )
+# What the refused course form and CSV say, per language: the reason by the field, the form's
+# summary, the CSV's summary.
+REFUSED = {
+    "en": ("list at least one learning outcome", "was not saved", "Nothing was created"),
+    "vi": ("hãy liệt kê ít nhất một kết quả học tập", "Chưa lưu khoá học", "Không có gì được tạo"),
+}
 
 
 def prepare(tmp_path: Path, live_server: Any) -> dict[str, Any]:
@@ -46,25 +51,11 @@ def prepare(tmp_path: Path, live_server: Any) -> dict[str, Any]:
     return {"base": f"http://localhost:{port}", "offer": offer, "job": job_id, "app": app}
 
 
-def expect_404(problems: list[str]) -> None:
-    """The page itself answered 404 on purpose; Chromium logs that as an error."""
-    problems[:] = [p for p in problems if "status of 404" not in p]
-
-
-def expect_400(problems: list[str]) -> None:
-    """The page itself answered 400 on purpose (a refused form); Chromium logs that as an error."""
-    problems[:] = [p for p in problems if "status of 400" not in p]
-
-
-def check(page: Any, text: str, problems: list[str]) -> None:
+def check(watched: Watched, text: str) -> None:
     """What a person would check on any page, with a mouse, a keyboard or a screen reader."""
-    page.wait_for_load_state("networkidle")
-    assert page.get_by_text(text, exact=False).first.is_visible(), text
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "overflow"
-    assert problems == [], problems
-    assert axe_violations(page) == [], page.url
-    assert keyboard_unreachable(page) == [], page.url
-    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    watched.page.wait_for_load_state("networkidle")
+    watched.check_access(text)
+    watched.page.evaluate("() => document.activeElement && document.activeElement.blur()")
 
 
 def pages(site: dict[str, Any]) -> list[tuple[str, str, str, str]]:
@@ -98,18 +89,11 @@ def pages(site: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     ]
 
 
-def watch(page: Any) -> list[str]:
-    """Console errors and page errors, collected as they happen."""
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    return problems
-
-
-def sign_in(page: Any, base: str, problems: list[str], text: str, name: str, shoot: Any) -> None:
+def sign_in(watched: Watched, base: str, text: str, name: str, shoot: Any) -> None:
     """Sign in through the form, looking at it first."""
+    page = watched.page
     page.goto(base + "/sign-in")
-    check(page, text, problems)
+    check(watched, text)
     shoot(page, name)
     page.fill("#username", "admin")
     page.fill("#password", PASSWORD)
@@ -117,23 +101,52 @@ def sign_in(page: Any, base: str, problems: list[str], text: str, name: str, sho
     page.wait_for_url(base + "/")
 
 
+def look_at_every_page(
+    watched: Watched, site: dict[str, Any], lang: str, suffix: str, shoot: Any
+) -> None:
+    """Check each of `pages` by its text in `lang`, and save it as issuer-<name>-<suffix>."""
+    for path, english, vietnamese, name in pages(site):
+        watched.page.goto(site["base"] + path)
+        if path == "/no-such-page":
+            watched.forgive("status of 404")  # the page answered 404 on purpose
+        check(watched, english if lang == "en" else vietnamese)
+        shoot(watched.page, f"issuer-{name}-{suffix}")
+
+
+def look_at_refused_forms(watched: Watched, base: str, lang: str, suffix: str, shoot: Any) -> None:
+    """A course form whose publish failed and a CSV with problems: each says why, where it is."""
+    page, (reason, not_saved, nothing_created) = watched.page, REFUSED[lang]
+    page.goto(base + "/courses/new")
+    page.fill("#title", "Kỹ năng thuyết trình")
+    page.click("button[value=publish]")
+    page.wait_for_load_state("networkidle")
+    watched.forgive("status of 400")  # a refused form answers 400 on purpose
+    assert page.get_by_text(reason).first.is_visible()
+    check(watched, not_saved)
+    shoot(page, f"issuer-catalogue-form-errors-{suffix}")
+    # The lines with problems are listed and nothing is created.
+    page.goto(base + "/bulk")
+    page.select_option("#course", "1")
+    files = [{"name": "k65.csv", "mimeType": "text/csv", "buffer": BAD_CSV}]
+    page.set_input_files("#file", files=files)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    watched.forgive("status of 400")
+    check(watched, nothing_created)
+    shoot(page, f"issuer-bulk-errors-{suffix}")
+
+
 @pytest.mark.parametrize("size", list(SIZES))
 def test_pages_look_right(
-    tmp_path: Path, live_server: Any, browser: Any, screenshots: Any, size: str
+    tmp_path: Path, live_server: Any, open_page: Any, screenshots: Any, size: str
 ) -> None:
     site = prepare(tmp_path, live_server)
     base, offer = site["base"], site["offer"]
     # An English browser: the pages are in English (a Vietnamese one gets them in Vietnamese).
-    context = browser.new_context(viewport=SIZES[size], locale="en-US")
-    page = context.new_page()
-    problems = watch(page)
-    sign_in(page, base, problems, "Staff sign-in", f"issuer-sign-in-{size}", screenshots)
-    for path, text, _vi, name in pages(site):
-        page.goto(base + path)
-        if path == "/no-such-page":
-            expect_404(problems)
-        check(page, text, problems)
-        screenshots(page, f"issuer-{name}-{size}")
+    watched = open_page(size, locale="en-US")
+    page = watched.page
+    sign_in(watched, base, "Staff sign-in", f"issuer-sign-in-{size}", screenshots)
+    look_at_every_page(watched, site, "en", size, screenshots)
 
     # The offer's QR image really loaded, and the transaction code stays hidden until asked.
     page.goto(f"{base}/awards/{offer['award']}")
@@ -154,73 +167,28 @@ def test_pages_look_right(
     screenshots(page, f"issuer-offer-collecting-{size}")
     wallet.request_credential(resolved, access, SD_JWT_CONFIG)
     page.get_by_text("In the wallet: SD-JWT VC").wait_for()
-    assert problems == [], problems
+    assert watched.errors == [], watched.errors
     screenshots(page, f"issuer-offer-collected-{size}")
-
-    # The course form with a failed publish: the errors sit next to their fields.
-    page.goto(base + "/courses/new")
-    page.fill("#title", "Kỹ năng thuyết trình")
-    page.click("button[value=publish]")
-    page.wait_for_load_state("networkidle")
-    expect_400(problems)
-    assert page.get_by_text("list at least one learning outcome").first.is_visible()
-    check(page, "was not saved", problems)
-    screenshots(page, f"issuer-catalogue-form-errors-{size}")
-
-    # A CSV with problems: the lines are listed and nothing is created.
-    page.goto(base + "/bulk")
-    page.select_option("#course", "1")
-    files = [{"name": "k65.csv", "mimeType": "text/csv", "buffer": BAD_CSV}]
-    page.set_input_files("#file", files=files)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    expect_400(problems)
-    check(page, "Nothing was created", problems)
-    screenshots(page, f"issuer-bulk-errors-{size}")
-    context.close()
+    look_at_refused_forms(watched, base, "en", size, screenshots)
 
 
 def test_pages_look_right_in_vietnamese(
-    tmp_path: Path, live_server: Any, browser: Any, screenshots: Any
+    tmp_path: Path, live_server: Any, open_page: Any, screenshots: Any
 ) -> None:
     site = prepare(tmp_path, live_server)
     base = site["base"]
     # A phone set to Vietnamese: the browser's Accept-Language chooses the pages' language.
-    context = browser.new_context(viewport=SIZES["phone"], locale="vi-VN")
-    page = context.new_page()
-    problems = watch(page)
-    sign_in(page, base, problems, "Đăng nhập cho cán bộ", "issuer-sign-in-phone-vi", screenshots)
+    watched = open_page("phone", locale="vi-VN")
+    page = watched.page
+    sign_in(watched, base, "Đăng nhập cho cán bộ", "issuer-sign-in-phone-vi", screenshots)
     assert page.evaluate("document.documentElement.lang") == "vi"
-    for path, _en, text, name in pages(site):
-        page.goto(base + path)
-        if path == "/no-such-page":
-            expect_404(problems)
-        check(page, text, problems)
-        screenshots(page, f"issuer-{name}-phone-vi")
-
+    look_at_every_page(watched, site, "vi", "phone-vi", screenshots)
     # Refused forms: the reasons are in Vietnamese, next to their fields or lines.
-    page.goto(base + "/courses/new")
-    page.fill("#title", "Kỹ năng thuyết trình")
-    page.click("button[value=publish]")
-    page.wait_for_load_state("networkidle")
-    expect_400(problems)
-    assert page.get_by_text("hãy liệt kê ít nhất một kết quả học tập").first.is_visible()
-    check(page, "Chưa lưu khoá học", problems)
-    screenshots(page, "issuer-catalogue-form-errors-phone-vi")
-    page.goto(base + "/bulk")
-    page.select_option("#course", "1")
-    files = [{"name": "k65.csv", "mimeType": "text/csv", "buffer": BAD_CSV}]
-    page.set_input_files("#file", files=files)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    expect_400(problems)
-    check(page, "Không có gì được tạo", problems)
-    screenshots(page, "issuer-bulk-errors-phone-vi")
+    look_at_refused_forms(watched, base, "vi", "phone-vi", screenshots)
 
     # The switch on every page takes the visitor back to English, and it is remembered.
     page.get_by_role("link", name="English").click()
     page.wait_for_load_state("networkidle")
     assert page.evaluate("document.documentElement.lang") == "en"
     page.goto(base + "/")
-    check(page, "Good to see you", problems)
-    context.close()
+    check(watched, "Good to see you")

@@ -15,19 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_checks import axe_violations, keyboard_unreachable
-from flask import Flask
+from browser_checks import SIZES, Watched
 from wallet_fake_site import FakeSite, Hostile
 from wallet_live import free_port, make_issuer, make_offer, registry_file
 from wallet_samples import ISSUER_DID
 from wallet_world import PASSWORD, Auth, give_card, make_app
-
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 800}
-VIEWPORTS = [
-    pytest.param(PHONE, "phone", id="phone"),
-    pytest.param(DESKTOP, "desktop", id="desktop"),
-]
 
 
 @pytest.fixture
@@ -57,55 +49,37 @@ def world(tmp_path: Path, live_server: Any) -> Iterator[dict[str, Any]]:
     site.close()
 
 
-class Watched:
-    """A page with its console errors (CSP violations are console errors) recorded."""
-
-    def __init__(self, page: Any) -> None:
-        self.page, self.errors = page, []
-        page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
-
-    def check(self, *texts: str) -> None:
-        for text in texts:
-            assert self.page.get_by_text(text, exact=False).first.is_visible(), text
-        assert self.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-        assert [e for e in self.errors if "Content Security Policy" in e] == []
-        assert self.errors == [], self.errors
+def sign_in(page: Any, url: str) -> None:
+    """Sign the learner in through the form."""
+    page.goto(url + "/signin")
+    page.fill("#username", "thi-anh")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(url + "/")
 
 
 @pytest.fixture
-def signed_in(browser: Any, world: dict[str, Any]) -> Iterator[Callable[[dict[str, int]], Watched]]:
-    contexts: list[Any] = []
+def signed_in(open_page: Any, world: dict[str, Any]) -> Callable[..., Watched]:
+    """`signed_in(size, **context_options)`: the learner's watched page, service worker off."""
 
-    def make(viewport: dict[str, int]) -> Watched:
-        context = browser.new_context(viewport=viewport, service_workers="block")
-        contexts.append(context)
-        watched = Watched(context.new_page())
-        page = watched.page
-        page.goto(world["url"] + "/signin")
-        page.fill("#username", "thi-anh")
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(world["url"] + "/")
+    def open_(size: str, **options: Any) -> Watched:
+        watched = open_page(size, service_workers="block", **options)
+        sign_in(watched.page, world["url"])
         return watched
 
-    yield make
-    for context in contexts:
-        context.close()
+    return open_
 
 
-@pytest.mark.parametrize(("viewport", "name"), VIEWPORTS)
-def test_home(signed_in: Any, screenshots: Any, viewport: dict[str, int], name: str) -> None:
-    watched = signed_in(viewport)
-    screenshots(watched.page, f"home-{name}")
+@pytest.mark.parametrize("size", SIZES)
+def test_home(signed_in: Any, screenshots: Any, size: str) -> None:
+    watched = signed_in(size)
+    screenshots(watched.page, f"home-{size}")
     watched.check("Your micro-credentials", "Data Analysis with Python", "Verified")
 
 
-@pytest.mark.parametrize(("viewport", "name"), VIEWPORTS)
-def test_card(
-    signed_in: Any, world: dict[str, Any], screenshots: Any, viewport: dict[str, int], name: str
-) -> None:
-    watched = signed_in(viewport)
+@pytest.mark.parametrize("size", SIZES)
+def test_card(signed_in: Any, world: dict[str, Any], screenshots: Any, size: str) -> None:
+    watched = signed_in(size)
     watched.page.goto(f"{world['url']}/cards/{world['card']}")
     watched.check(
         "Data Analysis with Python", "Thị Ánh", "Known issuer", "Learning outcomes", "EU Annex I"
@@ -113,17 +87,17 @@ def test_card(
     watched.check("Last checked")
     watched.page.locator("#status-heading").scroll_into_view_if_needed()
     watched.page.screenshot(
-        path=str(screenshots(watched.page, f"card-{name}").with_name(f"card-status-{name}.png")),
+        path=str(screenshots(watched.page, f"card-{size}").with_name(f"card-status-{size}.png")),
         full_page=False,
     )
     watched.page.click("text=Check status now")
     watched.page.wait_for_selector("text=Checked just now")
-    screenshots(watched.page, f"card-{name}")
+    screenshots(watched.page, f"card-{size}")
     watched.check("Checked just now")
 
 
 def test_share_screens(signed_in: Any, world: dict[str, Any], screenshots: Any) -> None:
-    watched = signed_in(PHONE)
+    watched = signed_in("phone")
     page = watched.page
     page.goto(f"{world['url']}/cards/{world['card']}/share")
     for claim in ("given_name", "family_name", "skills"):
@@ -141,7 +115,7 @@ def test_share_screens(signed_in: Any, world: dict[str, Any], screenshots: Any) 
 
 
 def test_offer_screen(signed_in: Any, world: dict[str, Any], screenshots: Any) -> None:
-    watched = signed_in(PHONE)
+    watched = signed_in("phone")
     page = watched.page
     offer = make_offer(world["issuer"])
     page.goto(world["url"] + "/receive")
@@ -158,17 +132,15 @@ def test_offer_screen(signed_in: Any, world: dict[str, Any], screenshots: Any) -
     watched.check("Phân tích dữ liệu với Python")
 
 
-@pytest.mark.parametrize(("viewport", "name"), VIEWPORTS)
-def test_consent_screen(
-    signed_in: Any, world: dict[str, Any], screenshots: Any, viewport: dict[str, int], name: str
-) -> None:
-    watched = signed_in(viewport)
+@pytest.mark.parametrize("size", SIZES)
+def test_consent_screen(signed_in: Any, world: dict[str, Any], screenshots: Any, size: str) -> None:
+    watched = signed_in(size)
     page = watched.page
     page.goto(world["url"] + "/receive")
     page.fill("#link", world["verifier"].link())
     page.click("#link-form button[type=submit]")
     page.wait_for_selector("text=Exactly what would leave your wallet")
-    screenshots(page, f"consent-{name}")
+    screenshots(page, f"consent-{size}")
     watched.check(
         "Công ty Phần mềm ABC",
         "name not verified",
@@ -182,7 +154,7 @@ def test_consent_screen(
 def test_consent_screen_for_a_bare_key_verifier(
     signed_in: Any, world: dict[str, Any], screenshots: Any
 ) -> None:
-    watched = signed_in(PHONE)
+    watched = signed_in("phone")
     page = watched.page
     site = FakeSite()
     try:
@@ -207,41 +179,32 @@ def test_consent_screen_for_a_bare_key_verifier(
 
 
 def test_offline_card_has_the_offline_mark(
-    browser: Any, world: dict[str, Any], screenshots: Any
+    open_page: Any, world: dict[str, Any], screenshots: Any
 ) -> None:
-    context = browser.new_context(viewport=PHONE)
-    try:
-        page = context.new_page()
-        page.goto(world["url"] + "/signin")
-        page.fill("#username", "thi-anh")
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(world["url"] + "/")
-        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-        card_url = f"{world['url']}/cards/{world['card']}"
-        page.goto(card_url)  # now controlled by the worker, which keeps a copy
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
-        page.reload()
-        assert page.locator("#offline-mark").is_hidden()
-        context.set_offline(True)
-        page.reload()
-        page.wait_for_selector("#offline-mark:not(.hidden)")
-        screenshots(page, "card-offline-phone")
-        assert page.get_by_text("Data Analysis with Python").first.is_visible()
-        assert "Offline" in page.locator("#offline-mark").inner_text()
-    finally:
-        context.close()
+    page = open_page("phone").page  # the service worker on
+    sign_in(page, world["url"])
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    card_url = f"{world['url']}/cards/{world['card']}"
+    page.goto(card_url)  # now controlled by the worker, which keeps a copy
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.reload()
+    assert page.locator("#offline-mark").is_hidden()
+    page.context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("#offline-mark:not(.hidden)")
+    screenshots(page, "card-offline-phone")
+    assert page.get_by_text("Data Analysis with Python").first.is_visible()
+    assert "Offline" in page.locator("#offline-mark").inner_text()
 
 
 def test_camera_help_without_a_camera(signed_in: Any, world: dict[str, Any]) -> None:
-    watched = signed_in(PHONE)
+    watched = signed_in("phone")
     page = watched.page
     page.goto(world["url"] + "/receive")
     page.click("#camera-start")
     page.wait_for_selector("#camera-help:not(.hidden)")
     help_text = page.inner_text("#camera-help")
     assert "photo" in help_text or "paste" in help_text
-    _ = Flask  # keeps the import for type hints in fixtures
 
 
 # Words each main page shows, per language: the page is really in that language.
@@ -271,52 +234,38 @@ WALK = {
 
 @pytest.mark.parametrize("lang", ["en", "vi"])
 def test_main_pages_in_both_languages(
-    browser: Any, world: dict[str, Any], screenshots: Any, lang: str
+    signed_in: Any, world: dict[str, Any], screenshots: Any, lang: str
 ) -> None:
     """Home, card, share, receive, offer and consent on a phone, in the browser's language."""
     # The browser's language alone chooses (Accept-Language); no switch is used.
-    context = browser.new_context(
-        viewport=PHONE, locale="vi-VN" if lang == "vi" else "en-US", service_workers="block"
-    )
-    words = WALK[lang]
-    try:
-        watched = Watched(context.new_page())
-        page = watched.page
-        page.goto(world["url"] + "/signin")
-        page.fill("#username", "thi-anh")
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(world["url"] + "/")
+    watched = signed_in("phone", locale="vi-VN" if lang == "vi" else "en-US")
+    page, words = watched.page, WALK[lang]
 
-        def look(name: str) -> None:
-            assert page.get_attribute("html", "lang") == lang
-            screenshots(page, f"{name}-{lang}-phone")
-            watched.check(words[name])
-            assert axe_violations(page) == [], name
-            assert keyboard_unreachable(page) == [], name
+    def look(name: str) -> None:
+        assert page.get_attribute("html", "lang") == lang
+        screenshots(page, f"{name}-{lang}-phone")
+        watched.check_access(words[name])
 
-        look("home")
-        page.goto(f"{world['url']}/cards/{world['card']}")
-        look("card")
-        page.click("#status-result ~ * button, form[hx-post] button")
-        page.wait_for_selector(f"text={words['card-status']}")
-        look("card-status")
-        page.goto(f"{world['url']}/cards/{world['card']}/share")
-        page.check("input[name=claim][value=given_name]")
-        look("share-form")
-        page.click("form[action$='/share'] button[type=submit]")
-        page.wait_for_selector("img.qr")
-        look("share")
-        page.goto(world["url"] + "/receive")
-        look("receive")
-        page.fill("#link", make_offer(world["issuer"])["link"])
-        page.click("#link-form button[type=submit]")
-        page.wait_for_selector("#tx_code")
-        look("offer")
-        page.goto(world["url"] + "/receive")
-        page.fill("#link", world["verifier"].link())
-        page.click("#link-form button[type=submit]")
-        page.wait_for_selector("button[value=decline]")
-        look("consent")
-    finally:
-        context.close()
+    look("home")
+    page.goto(f"{world['url']}/cards/{world['card']}")
+    look("card")
+    page.click("#status-result ~ * button, form[hx-post] button")
+    page.wait_for_selector(f"text={words['card-status']}")
+    look("card-status")
+    page.goto(f"{world['url']}/cards/{world['card']}/share")
+    page.check("input[name=claim][value=given_name]")
+    look("share-form")
+    page.click("form[action$='/share'] button[type=submit]")
+    page.wait_for_selector("img.qr")
+    look("share")
+    page.goto(world["url"] + "/receive")
+    look("receive")
+    page.fill("#link", make_offer(world["issuer"])["link"])
+    page.click("#link-form button[type=submit]")
+    page.wait_for_selector("#tx_code")
+    look("offer")
+    page.goto(world["url"] + "/receive")
+    page.fill("#link", world["verifier"].link())
+    page.click("#link-form button[type=submit]")
+    page.wait_for_selector("button[value=decline]")
+    look("consent")
