@@ -15,12 +15,11 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 
-from microcred.rate_limit import RateLimit
+from microcred.password import Passwords
+from microcred.rate_limit import SignInLimits
 
 from . import store
 from .store import staff as staff_store
@@ -35,14 +34,13 @@ FAILURE_WINDOW = 15 * 60
 
 def init_app(app: Flask) -> None:
     """Set up the password hasher, the throttles and the per-request staff lookup."""
-    app.extensions["issuer_hasher"] = PasswordHasher(
+    app.extensions["issuer_passwords"] = Passwords(
         time_cost=app.config["PASSWORD_TIME_COST"],
         memory_cost=app.config["PASSWORD_MEMORY_KIB"],
         parallelism=app.config["PASSWORD_PARALLELISM"],
     )
-    app.extensions["issuer_sign_in_limits"] = (
-        RateLimit(ACCOUNT_FAILURES, FAILURE_WINDOW),
-        RateLimit(ADDRESS_FAILURES, FAILURE_WINDOW),
+    app.extensions["issuer_sign_in_limits"] = SignInLimits(
+        ACCOUNT_FAILURES, ADDRESS_FAILURES, FAILURE_WINDOW
     )
     app.before_request(load_staff)
 
@@ -53,15 +51,15 @@ def now() -> float:
     return clock()
 
 
-def hasher() -> PasswordHasher:
-    """The app's argon2id password hasher."""
-    found: PasswordHasher = current_app.extensions["issuer_hasher"]
+def passwords() -> Passwords:
+    """The app's argon2id password hashing and checking."""
+    found: Passwords = current_app.extensions["issuer_passwords"]
     return found
 
 
 def hash_password(password: str) -> str:
     """An argon2id hash of a password."""
-    return hasher().hash(password)
+    return passwords().hash(password)
 
 
 def password_problem(password: str, username: str) -> str | None:
@@ -96,45 +94,25 @@ def actor() -> str:
 
 def retry_after(username: str) -> float:
     """Seconds before this account or address may try again; 0 when allowed."""
-    account, address = current_app.extensions["issuer_sign_in_limits"]
-    return max(
-        account.retry_after(username.lower()), address.retry_after(request.remote_addr or "-")
-    )
+    limits: SignInLimits = current_app.extensions["issuer_sign_in_limits"]
+    return limits.retry_after(username, request.remote_addr or "-")
 
 
 def authenticate(username: str, password: str) -> dict[str, Any] | None:
     """The active account these credentials open (counting failures), or None."""
     db = store.get_db()
     account = staff_store.find_staff(db, username)
-    try:
-        if account is None or not account["active"]:
-            # Spend the same time as for a real account (no user-name probing by timing).
-            hasher().verify(_dummy_hash(), password + "x")
-        else:
-            hasher().verify(account["password_hash"], password)
-            if hasher().check_needs_rehash(account["password_hash"]):
-                staff_store.rehash_password(db, account["id"], hash_password(password))
-            _limits_reset(username)
-            return account
-    except (VerificationError, InvalidHashError):
-        pass
-    account_limit, address_limit = current_app.extensions["issuer_sign_in_limits"]
-    account_limit.hit(username.lower())
-    address_limit.hit(request.remote_addr or "-")
-    return None
-
-
-def _limits_reset(username: str) -> None:
-    current_app.extensions["issuer_sign_in_limits"][0].reset(username.lower())
-
-
-def _dummy_hash() -> str:
-    found = current_app.extensions.get("issuer_dummy_hash")
-    if found is None:
-        found = current_app.extensions["issuer_dummy_hash"] = hash_password(
-            secrets.token_urlsafe(16)
-        )
-    return str(found)
+    active = account is not None and account["active"]
+    # An unknown or disabled account costs a hash too (no user-name probing by timing).
+    checked = passwords().check(account["password_hash"] if active else None, password)
+    limits: SignInLimits = current_app.extensions["issuer_sign_in_limits"]
+    if not checked.ok or account is None:
+        limits.failed(username, request.remote_addr or "-")
+        return None
+    if checked.new_hash:
+        staff_store.rehash_password(db, account["id"], checked.new_hash)
+    limits.succeeded(username)
+    return account
 
 
 def sign_in(account: dict[str, Any]) -> None:

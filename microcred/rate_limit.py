@@ -3,6 +3,7 @@
 Used against online guessing (sign-in passwords, transaction codes: SECURITY-CASES I09, G02)
 and floods of protocol requests (I11). Per process and thread-safe; memory is bounded by
 `max_keys` (the oldest keys are forgotten first, which only ever makes it more lenient).
+`SignInLimits` pairs two of them for staff sign-in: failures per account and per address.
 """
 
 from __future__ import annotations
@@ -68,3 +69,38 @@ class RateLimit:
         """Forget the events of `key` (e.g. after a successful sign-in)."""
         with self._lock:
             self._events.pop(key, None)
+
+
+class SignInLimits:
+    """Failed sign-ins allowed per account and per address in one sliding window (I09).
+
+    The per-account limit stops guessing one account's password from many addresses; the
+    per-address one stops one address from trying a password on many accounts. Account names
+    count case-insensitively, as the apps look them up.
+    """
+
+    def __init__(
+        self,
+        per_account: int,
+        per_address: int,
+        window: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._accounts = RateLimit(per_account, window, clock=clock)
+        self._addresses = RateLimit(per_address, window, clock=clock)
+
+    def retry_after(self, account: str, address: str) -> float:
+        """Seconds before this account or address may try again; 0 when allowed."""
+        return max(
+            self._accounts.retry_after(account.lower()), self._addresses.retry_after(address)
+        )
+
+    def failed(self, account: str, address: str) -> None:
+        """Count a failed sign-in against the account and the address."""
+        self._accounts.hit(account.lower())
+        self._addresses.hit(address)
+
+    def succeeded(self, account: str) -> None:
+        """Forget the account's failures (not the address's: a sprayer's own account would)."""
+        self._accounts.reset(account.lower())

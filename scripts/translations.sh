@@ -2,16 +2,17 @@
 # Each app's message catalog: `extract [APP]` collects the strings of its code and pages and
 # updates translations/<app>/<lang>/LC_MESSAGES/messages.po; `compile` (run by setup.sh) builds
 # the .mo files the apps load. Shared pages (base.html, _error.html) go into every catalog, the
-# camera scanner (_camera.html) into the two that scan.
+# camera scanner (_camera.html) into the two that scan, the staff sign-in card (_sign_in.html)
+# into the two with staff.
 # APP is issuer, wallet or verifier; without it, all three.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYBABEL=${PYBABEL:-.venv/bin/pybabel}
 LANGS=(vi)
 declare -A SOURCES=(
-  [issuer]="issuer_stub templates/issuer"
+  [issuer]="issuer_stub templates/issuer templates/_sign_in.html"
   [wallet]="wallet templates/wallet templates/_camera.html"
-  [verifier]="verifier templates/verifier templates/_camera.html"
+  [verifier]="verifier templates/verifier templates/_camera.html templates/_sign_in.html"
 )
 case "${1:-compile}" in
   extract)

@@ -18,14 +18,13 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from sqlite_utils import Database
 
-from microcred.rate_limit import RateLimit
+from microcred.password import Passwords
+from microcred.rate_limit import SignInLimits
 
 from . import store
 from .store import staff as staff_store
@@ -45,14 +44,13 @@ class StaffError(Exception):
 
 def init_app(app: Flask) -> None:
     """Set up the hasher, the throttles, the per-request staff lookup and `create-staff`."""
-    app.extensions["verifier.hasher"] = PasswordHasher(
+    app.extensions["verifier.passwords"] = Passwords(
         time_cost=app.config["PASSWORD_TIME_COST"],
         memory_cost=app.config["PASSWORD_MEMORY_KIB"],
         parallelism=app.config["PASSWORD_PARALLELISM"],
     )
-    app.extensions["verifier.sign_in_limits"] = (
-        RateLimit(ACCOUNT_FAILURES, FAILURE_WINDOW),
-        RateLimit(ADDRESS_FAILURES, FAILURE_WINDOW),
+    app.extensions["verifier.sign_in_limits"] = SignInLimits(
+        ACCOUNT_FAILURES, ADDRESS_FAILURES, FAILURE_WINDOW
     )
     app.before_request(load_staff)
     app.cli.add_command(create_staff_command)
@@ -64,9 +62,9 @@ def now() -> float:
     return clock()
 
 
-def hasher() -> PasswordHasher:
-    """The app's argon2id password hasher."""
-    found: PasswordHasher = current_app.extensions["verifier.hasher"]
+def passwords() -> Passwords:
+    """The app's argon2id password hashing and checking."""
+    found: Passwords = current_app.extensions["verifier.passwords"]
     return found
 
 
@@ -90,7 +88,7 @@ def save_staff(db: Database, username: str, display_name: str, password: str) ->
     problem = password_problem(password, username)
     if problem:
         raise StaffError(problem)
-    hashed = hasher().hash(password)
+    hashed = passwords().hash(password)
     found = staff_store.find_staff(db, username)
     if found is not None:
         staff_store.set_password(db, found["id"], hashed)
@@ -119,41 +117,25 @@ def load_staff() -> None:
 
 def retry_after(username: str) -> float:
     """Seconds before this account or address may try again; 0 when allowed."""
-    account, address = current_app.extensions["verifier.sign_in_limits"]
-    return max(
-        account.retry_after(username.lower()), address.retry_after(request.remote_addr or "-")
-    )
+    limits: SignInLimits = current_app.extensions["verifier.sign_in_limits"]
+    return limits.retry_after(username, request.remote_addr or "-")
 
 
 def authenticate(username: str, password: str) -> dict[str, Any] | None:
     """The active account these credentials open (counting failures), or None."""
     db = store.get_db()
     account = staff_store.find_staff(db, username)
-    try:
-        if account is None or not account["active"]:
-            # Spend the same time as for a real account (no user-name probing by timing).
-            hasher().verify(_dummy_hash(), password + "x")
-        else:
-            hasher().verify(account["password_hash"], password)
-            if hasher().check_needs_rehash(account["password_hash"]):
-                staff_store.rehash_password(db, account["id"], hasher().hash(password))
-            current_app.extensions["verifier.sign_in_limits"][0].reset(username.lower())
-            return account
-    except (VerificationError, InvalidHashError):
-        pass
-    account_limit, address_limit = current_app.extensions["verifier.sign_in_limits"]
-    account_limit.hit(username.lower())
-    address_limit.hit(request.remote_addr or "-")
-    return None
-
-
-def _dummy_hash() -> str:
-    found = current_app.extensions.get("verifier.dummy_hash")
-    if found is None:
-        found = current_app.extensions["verifier.dummy_hash"] = hasher().hash(
-            secrets.token_urlsafe(16)
-        )
-    return str(found)
+    active = account is not None and account["active"]
+    # An unknown or disabled account costs a hash too (no user-name probing by timing).
+    checked = passwords().check(account["password_hash"] if active else None, password)
+    limits: SignInLimits = current_app.extensions["verifier.sign_in_limits"]
+    if not checked.ok or account is None:
+        limits.failed(username, request.remote_addr or "-")
+        return None
+    if checked.new_hash:
+        staff_store.rehash_password(db, account["id"], checked.new_hash)
+    limits.succeeded(username)
+    return account
 
 
 def sign_in(account: dict[str, Any]) -> None:

@@ -60,9 +60,7 @@ def change_password() -> Any:
         new = request.form.get("new", "")
         account = staff_store.get_staff(store.get_db(), g.staff["id"])
         assert account is not None
-        try:
-            auth.hasher().verify(account["password_hash"], current)
-        except Exception:  # argon2 raises several verification errors
+        if not auth.passwords().check(account["password_hash"], current).ok:
             errors["current"] = _("This is not your current password.")
         problem = auth.password_problem(new, account["username"])
         if problem:

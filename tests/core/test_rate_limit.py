@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from microcred.rate_limit import RateLimit
+from microcred.rate_limit import RateLimit, SignInLimits
 
 
 class Clock:
@@ -48,3 +48,26 @@ def test_memory_is_bounded() -> None:
 def test_nonsense_settings_are_programming_errors(limit: int, window: float) -> None:
     with pytest.raises(ValueError):
         RateLimit(limit, window)
+
+
+def test_sign_in_failures_count_per_account_and_per_address() -> None:
+    clock = Clock()
+    limits = SignInLimits(2, 3, 60, clock=clock)
+    limits.failed("Admin", "10.0.0.1")
+    limits.failed("admin", "10.0.0.2")  # names count case-insensitively
+    assert limits.retry_after("ADMIN", "10.0.0.9") == pytest.approx(60)
+    assert limits.retry_after("other", "10.0.0.1") == 0
+    limits.failed("other", "10.0.0.1")
+    limits.failed("third", "10.0.0.1")
+    assert limits.retry_after("fresh", "10.0.0.1") == pytest.approx(60)  # the address is spent
+    clock.now += 61
+    assert limits.retry_after("admin", "10.0.0.1") == 0
+
+
+def test_a_success_clears_the_account_not_the_address() -> None:
+    limits = SignInLimits(2, 2, 60, clock=Clock())
+    limits.failed("admin", "10.0.0.1")
+    limits.failed("admin", "10.0.0.1")
+    limits.succeeded("Admin")
+    assert limits.retry_after("admin", "10.0.0.2") == 0
+    assert limits.retry_after("admin", "10.0.0.1") > 0  # one's own account cannot clear a spray
