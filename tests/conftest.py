@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from browser_checks import SIZES, Watched
-from werkzeug.serving import make_server
+from loopback import LiveServer
 
 ARTIFACTS = Path(__file__).parent / "_artifacts"
 CHROMIUM = os.environ.get("MICROCRED_CHROMIUM", "/usr/bin/chromium")
@@ -28,22 +27,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-class LiveServer:
-    """A WSGI app served over real HTTP on 127.0.0.1 in a background thread."""
-
-    def __init__(self, app: Any, port: int = 0) -> None:
-        self._server = make_server("127.0.0.1", port, app, threaded=True)
-        self.port = self._server.server_port
-        self.url = f"http://localhost:{self.port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-
-    def close(self) -> None:
-        """Stop serving and free the port."""
-        self._server.shutdown()
-        self._server.server_close()
-
-
 @pytest.fixture
 def live_server() -> Iterator[Callable[..., LiveServer]]:
     """Start apps over real HTTP: `live_server(app)` or `live_server(app, port)`; all stop after."""
@@ -57,15 +40,6 @@ def live_server() -> Iterator[Callable[..., LiveServer]]:
     yield start
     for server in started:
         server.close()
-
-
-def free_port() -> int:
-    """A TCP port free on loopback right now (for apps that must know their URL before starting)."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

@@ -6,32 +6,37 @@ from collections.abc import Iterator
 
 import pytest
 from issuer_site import Site
+from loopback import LiveServer
 from verify_world import World, build_world
 
 
 @pytest.fixture(scope="module")
-def site() -> Iterator[Site]:
+def site() -> Iterator[tuple[Site, str]]:
+    """A site served over HTTP for the whole module: (site, its URL)."""
     site = Site()
-    yield site
-    site.close()
+    server = LiveServer(site)
+    yield site, server.url
+    server.close()
 
 
 @pytest.fixture(scope="module")
-def world(site: Site) -> World:
+def world(site: tuple[Site, str]) -> World:
     """A stable institution: never changed by any test."""
-    return build_world(site)
+    return build_world(*site)
 
 
 @pytest.fixture(scope="module")
-def scratch_site() -> Iterator[Site]:
+def scratch_site() -> Iterator[tuple[Site, str]]:
+    """A second site for the module, whose institutions tests may change: (site, its URL)."""
     site = Site()
-    yield site
-    site.close()
+    server = LiveServer(site)
+    yield site, server.url
+    server.close()
 
 
 @pytest.fixture
-def fresh(scratch_site: Site) -> World:
+def fresh(scratch_site: tuple[Site, str]) -> World:
     """A new institution (new key, clean lists) that a test may revoke, break or remove."""
-    world = build_world(scratch_site)
-    scratch_site.hits.clear()
+    world = build_world(*scratch_site)
+    world.site.hits.clear()
     return world

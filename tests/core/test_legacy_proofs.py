@@ -12,9 +12,8 @@ import hashlib
 from typing import Any
 
 import pytest
-from issuer_site import AWARD, COURSE
+from issuer_site import AWARD, COURSE, DAY
 from verify_world import (
-    DAY,
     HOLDER_DID,
     NOW,
     PLAIN,

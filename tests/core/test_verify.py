@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from issuer_site import AWARD, COURSE, NOW
+from issuer_site import AWARD, COURSE, DAY, NOW
 from verify_world import (
     AUDIENCE,
     BOUND,
-    DAY,
     FORMATS,
     HOLDER_DID,
     NAMES,
@@ -27,9 +26,6 @@ from verify_world import (
     REQUIRED,
     World,
     accredited,
-    issue_jwt,
-    issue_ob,
-    issue_sd,
     make_verifier,
     outcome,
     present,
@@ -287,9 +283,9 @@ def test_credentials_at_other_indices_are_unaffected(fresh: World) -> None:
     suspend(fresh, "sd-jwt-vc")
     verifier = make_verifier(fresh)
     for payload, policy in (
-        (issue_ob(fresh.inst, 2), PLAIN),
-        (issue_jwt(fresh.inst, 0), PLAIN),
-        (present(issue_sd(fresh.inst, 2)), BOUND),
+        (fresh.inst.open_badge(2), PLAIN),
+        (fresh.inst.vc_jwt(0), PLAIN),
+        (present(fresh.inst.sd_jwt(2)), BOUND),
     ):
         assert verifier.verify(payload, policy).verdict == "VALID"
 
@@ -319,8 +315,8 @@ def test_another_credential_of_the_same_issuer_makes_no_request(fresh: World) ->
         "/status/revocation",
         "/status/suspension",
     }
-    assert verifier.verify(issue_ob(fresh.inst, 9), PLAIN).verdict == "VALID"
-    assert verifier.verify(present(issue_sd(fresh.inst, 9)), BOUND).verdict == "VALID"
+    assert verifier.verify(fresh.inst.open_badge(9), PLAIN).verdict == "VALID"
+    assert verifier.verify(present(fresh.inst.sd_jwt(9)), BOUND).verdict == "VALID"
     assert fresh.site.hits == hits
 
 

@@ -11,19 +11,15 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from issuer_site import AWARD, NOW
+from issuer_site import AWARD, DAY, NOW
 from verify_world import (
     AUDIENCE,
     BOUND,
-    DAY,
     FORMATS,
     NONCE,
     NOW_TS,
     PLAIN,
     World,
-    issue_jwt,
-    issue_ob,
-    issue_sd,
     make_verifier,
     outcome,
     present,
@@ -61,8 +57,8 @@ def expired(world: World, fmt: str) -> Any:
     """A genuine credential of each format that expired a day before the policy's time."""
     window = {"issued_at": NOW - 3 * DAY, "expires_at": NOW - DAY}
     if fmt == "sd-jwt-vc":
-        return present(issue_sd(world.inst, **window))
-    return (issue_ob if fmt == "ldp-vc" else issue_jwt)(world.inst, **window)
+        return present(world.inst.sd_jwt(**window))
+    return (world.inst.open_badge if fmt == "ldp-vc" else world.inst.vc_jwt)(**window)
 
 
 # --- reason codes in every state ----------------------------------------------------------------
@@ -178,7 +174,7 @@ def test_the_three_formats_agree_on_the_date_of_issuing(world: World) -> None:
 
 
 def test_the_vc_jwt_keeps_its_validity_start_apart_from_the_award_date(world: World) -> None:
-    token = issue_jwt(world.inst, issued_at=LATER)
+    token = world.inst.vc_jwt(issued_at=LATER)
     claims = strictjson.loads_object(base64url.decode(token.split(".")[1]))
     assert claims["nbf"] == int(LATER.timestamp())
     assert claims["vc"]["issued"] == AWARD.date_of_issuance + "T00:00:00Z"

@@ -19,11 +19,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from issuer_site import AWARD, COURSE, NOW
+from issuer_site import AWARD, COURSE, DAY, NOW, Institution
 from verify_world import (
     AUDIENCE,
     BOUND,
-    DAY,
     FORMATS,
     HOLDER,
     HOLDER_DID,
@@ -33,9 +32,6 @@ from verify_world import (
     PLAIN,
     World,
     accredited,
-    issue_jwt,
-    issue_ob,
-    issue_sd,
     make_verifier,
     present,
     vm_of,
@@ -226,8 +222,12 @@ def future_valid_from(world: World) -> dict[str, Any]:
 
 
 def _times(fmt: str, **times: dt.datetime) -> Build:
-    issuer = {"sd-jwt-vc": issue_sd, "ldp-vc": issue_ob, "vc-jwt": issue_jwt}[fmt]
-    return lambda world: issuer(world.inst, 1, **times)
+    issue = {
+        "sd-jwt-vc": Institution.sd_jwt,
+        "ldp-vc": Institution.open_badge,
+        "vc-jwt": Institution.vc_jwt,
+    }[fmt]
+    return lambda world: issue(world.inst, 1, **times)
 
 
 EXPIRED = {"issued_at": NOW - 30 * DAY, "expires_at": NOW - DAY}
@@ -483,7 +483,7 @@ def serve_list(
         else:
             payload = {"sub": inst.token_url, "iat": int(NOW_TS), "status_list": token_list}
             token = jose.sign(payload, key, typ="statuslist+jwt", kid=method)
-        world.site.documents["/status/token"] = ("application/statuslist+jwt", token.encode())
+        world.site.put("/status/token", token, "application/statuslist+jwt")
         return
     document = status_list_credential(
         list_id=inst.list_urls["revocation"],

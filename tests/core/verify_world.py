@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from issuer_site import AWARD, COURSE, NOW, Institution, Site
+from issuer_site import HOLDER, HOLDER_DID, NOW, Institution, Site
 
-from microcred import data_integrity, issuance, sdjwt
+from microcred import data_integrity, sdjwt
 from microcred.did import DIDResolver, did_key
 from microcred.fetch import Fetcher, FetchPolicy
 from microcred.keys import PrivateKey
@@ -18,14 +17,11 @@ from microcred.trust import TrustRegistry
 from microcred.verify import Policy, Verifier
 
 NOW_TS = NOW.timestamp()
-DAY = dt.timedelta(days=1)
 NONCE = "n-5f1c0b7e"
 AUDIENCE = "https://verifier.example"
 VC2 = "https://www.w3.org/ns/credentials/v2"
 # The demo setting: plain http and loopback are allowed only because the site runs on 127.0.0.1.
 LOOPBACK = FetchPolicy(allow_http=True, allow_loopback=True)
-HOLDER = PrivateKey.from_ed25519_seed(bytes(range(32)))
-HOLDER_DID = did_key(HOLDER.public_key)
 FORMATS = ("sd-jwt-vc", "ldp-vc", "vc-jwt")
 NAMES = (("given_name",), ("family_name",))
 PLAIN = Policy(now=NOW_TS)
@@ -52,65 +48,10 @@ def vm_of(did: str) -> str:
     return f"{did}#{did.removeprefix('did:key:')}"
 
 
-def issue_sd(
-    inst: Institution,
-    index: int = 1,
-    *,
-    issued_at: dt.datetime = NOW - DAY,
-    expires_at: dt.datetime | None = None,
-) -> str:
-    return issuance.issue_sd_jwt_vc(
-        inst.identity,
-        COURSE,
-        AWARD,
-        holder_jwk=HOLDER.public_key.jwk,
-        status=(inst.token_url, index),
-        issued_at=issued_at,
-        expires_at=expires_at,
-    )
-
-
-def issue_ob(
-    inst: Institution,
-    index: int = 1,
-    *,
-    issued_at: dt.datetime = NOW - DAY,
-    expires_at: dt.datetime | None = None,
-) -> dict[str, Any]:
-    return issuance.issue_open_badge(
-        inst.identity,
-        COURSE,
-        AWARD,
-        credential_id="urn:uuid:8a4f2c1e-0000-4000-8000-000000000001",
-        subject_id=HOLDER_DID,
-        status=inst.status_entries(index),
-        issued_at=issued_at,
-        expires_at=expires_at,
-    )
-
-
-def issue_jwt(
-    inst: Institution,
-    index: int = 1,
-    *,
-    issued_at: dt.datetime = NOW - DAY,
-    expires_at: dt.datetime | None = None,
-) -> str:
-    return issuance.issue_vc_jwt(
-        inst.identity,
-        COURSE,
-        AWARD,
-        credential_id="urn:uuid:8a4f2c1e-0000-4000-8000-000000000002",
-        subject_id=HOLDER_DID,
-        status=inst.status_entries(index),
-        issued_at=issued_at,
-        expires_at=expires_at,
-    )
-
-
-def build_world(site: Site) -> World:
-    inst = Institution(site)
-    return World(site, inst, issue_sd(inst), issue_ob(inst), issue_jwt(inst))
+def build_world(site: Site, base_url: str) -> World:
+    """A new institution on the site, on the fixed clock NOW, and its three credentials."""
+    inst = Institution(site, base_url, "Hanoi Uni", now=NOW)
+    return World(site, inst, inst.sd_jwt(), inst.open_badge(), inst.vc_jwt())
 
 
 def accredited(did: str, **period: str) -> dict[str, Any]:

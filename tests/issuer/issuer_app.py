@@ -7,7 +7,6 @@ folder uses.)
 from __future__ import annotations
 
 import re
-import socket
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -21,13 +20,6 @@ PASSWORD = "correct horse battery"
 # Cheap argon2 parameters: tests sign in often; production keeps the defaults.
 FAST_HASH = {"PASSWORD_TIME_COST": 1, "PASSWORD_MEMORY_KIB": 1024, "PASSWORD_PARALLELISM": 1}
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def free_port() -> int:
-    """A TCP port free on loopback now (the app must know its URL before it starts)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def make_app(tmp_path: Path, base_url: str = "http://localhost:5001", **extra: Any) -> Flask:

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from issuer_app import PASSWORD, Staff, free_port, make_app
+from issuer_app import PASSWORD, Staff, make_app
+from loopback import free_port
 
 from issuer_stub.demo import seed
 from microcred import did as dids

@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 from browser_checks import SIZES, Watched
-from issuer_app import PASSWORD, Staff, free_port, make_app
+from issuer_app import PASSWORD, Staff, make_app
 from issuer_world import FlaskHTTP, make_offer, upload
+from loopback import free_port
 
 from issuer_stub.demo import seed
 from microcred.keys import PrivateKey

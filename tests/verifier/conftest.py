@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from verifier_world import Institution, Site, make_app, signed_in
+from issuer_site import Institution, Site
+from verifier_world import make_app, signed_in
 
 
 @pytest.fixture

@@ -9,15 +9,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from verifier_world import (
-    Institution,
-    Site,
-    bearer,
-    ld_presentation,
-    make_app,
-    table_counts,
-    trust,
-)
+from issuer_site import Institution, Site
+from verifier_world import bearer, ld_presentation, make_app, table_counts, trust
 
 from microcred import strictjson
 from microcred.http_policy import CONTENT_SECURITY_POLICY

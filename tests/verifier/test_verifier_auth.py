@@ -10,11 +10,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from issuer_site import Institution, Site
 from verifier_world import (
     STAFF_PASSWORD,
     STAFF_USER,
-    Institution,
-    Site,
     add_staff,
     bearer,
     make_app,

@@ -19,16 +19,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from verifier_world import (
-    HOLDER,
-    Institution,
-    bearer,
-    bound,
-    make_app,
-    signed_in,
-    table_counts,
-    trust,
-)
+from issuer_site import HOLDER, Institution
+from verifier_world import bearer, bound, make_app, signed_in, table_counts, trust
 
 from microcred import base64url, issuance, jose, qr, strictjson
 from microcred.demo import DEMO_AWARD, DEMO_COURSE

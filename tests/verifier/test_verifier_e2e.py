@@ -22,17 +22,10 @@ from typing import Any
 import numpy as np
 import pytest
 from flask import Flask
+from issuer_site import Institution
+from loopback import free_port
 from PIL import Image
-from verifier_world import (
-    STAFF_PASSWORD,
-    STAFF_USER,
-    Institution,
-    add_staff,
-    bearer,
-    free_port,
-    make_app,
-    trust,
-)
+from verifier_world import STAFF_PASSWORD, STAFF_USER, add_staff, bearer, make_app, trust
 
 from microcred import base64url, qr
 from verifier.pipeline import Pipeline

@@ -11,8 +11,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import force_locale
+from issuer_site import Institution, Site
 from markupsafe import Markup
-from verifier_world import Institution, Site, bearer, make_app, signed_in, trust
+from verifier_world import bearer, make_app, signed_in, trust
 
 from microcred import qr, strictjson
 from microcred.annex import ANNEX_I_MANDATORY, ANNEX_I_OPTIONAL

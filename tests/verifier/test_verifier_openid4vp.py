@@ -16,8 +16,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from issuer_site import Institution
+from loopback import free_port
 from verifier_wallet import TestWallet
-from verifier_world import Institution, free_port, make_app, table_counts, trust
+from verifier_world import make_app, table_counts, trust
 
 from microcred import jose, strictjson
 from verifier import store

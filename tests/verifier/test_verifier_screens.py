@@ -16,18 +16,10 @@ from typing import Any
 import pytest
 from browser_checks import SIZES, Watched, qr_video
 from flask import Flask
+from issuer_site import Institution, Site
+from loopback import free_port
 from verifier_wallet import TestWallet
-from verifier_world import (
-    STAFF_PASSWORD,
-    STAFF_USER,
-    Institution,
-    Site,
-    add_staff,
-    bearer,
-    free_port,
-    make_app,
-    trust,
-)
+from verifier_world import STAFF_PASSWORD, STAFF_USER, add_staff, bearer, make_app, trust
 
 from microcred import issuance
 from microcred.demo import DEMO_AWARD, DEMO_COURSE

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from verifier_world import Institution, bearer, make_app, signed_in, trust
+from issuer_site import Institution
+from verifier_world import bearer, make_app, signed_in, trust
 
 from microcred import strictjson
 from microcred.report import Report

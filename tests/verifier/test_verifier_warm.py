@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from verifier_world import LIST_SIZE, Institution, make_app, trust
+from issuer_site import LIST_SIZE, Institution
+from verifier_world import make_app, trust
 
 from microcred import issuance
 from microcred.demo import DEMO_AWARD, DEMO_COURSE

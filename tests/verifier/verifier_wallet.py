@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from verifier_world import HOLDER
+from issuer_site import HOLDER
 
 from microcred import claim_selection, oid4vp, sdjwt
 from microcred.did import DIDResolver

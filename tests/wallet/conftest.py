@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from wallet_live import free_port, make_issuer, registry_file
+from loopback import free_port
+from wallet_live import make_issuer, registry_file
 from wallet_world import Auth, give_card, make_app
 
 

@@ -18,8 +18,8 @@ from urllib.parse import parse_qs, quote, urlencode
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from loopback import free_port
 from wallet_fake_site import FakeSite, Hostile
-from wallet_live import free_port
 from wallet_samples import ISSUER_DID
 from wallet_world import PASSWORD, Auth, give_card, make_app, table_counts
 

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from wallet_live import Browserless, free_port, make_issuer, make_offer, registry_file
+from loopback import free_port
+from wallet_live import Browserless, make_issuer, make_offer, registry_file
 from wallet_world import FAST_KDF, PASSWORD, make_app
 
 from microcred import (

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from browser_checks import SIZES, qr_video
-from wallet_live import free_port
+from loopback import free_port
 from wallet_world import PASSWORD, Auth, make_app
 
 # A jsQR that never finds a code, and no BarcodeDetector: the scanner's worst case.

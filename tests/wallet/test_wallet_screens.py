@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 from browser_checks import SIZES, Watched
+from loopback import free_port
 from wallet_fake_site import FakeSite, Hostile
-from wallet_live import free_port, make_issuer, make_offer, registry_file
+from wallet_live import make_issuer, make_offer, registry_file
 from wallet_samples import ISSUER_DID
 from wallet_world import PASSWORD, Auth, give_card, make_app
 

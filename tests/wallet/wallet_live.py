@@ -6,7 +6,6 @@ import http.cookiejar
 import json
 import re
 import secrets
-import socket
 import time
 import urllib.error
 import urllib.parse
@@ -22,13 +21,6 @@ from microcred import did as dids
 
 ISSUER_PASSWORD = "correct horse battery"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def free_port() -> int:
-    """A TCP port free on loopback now (apps must know their URL before they start)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
