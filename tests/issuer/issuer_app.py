@@ -13,8 +13,10 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
+from loopback import free_port
 
 from issuer_stub import create_app
+from issuer_stub.demo import seed
 
 PASSWORD = "correct horse battery"
 # Cheap argon2 parameters: tests sign in often; production keeps the defaults.
@@ -62,6 +64,17 @@ class Staff:
 
     def post(self, path: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
         return self.client.post(path, data={**(data or {}), "csrf_token": self.token}, **kwargs)
+
+
+def serve_seeded(tmp_path: Path, live_server: Any) -> tuple[Flask, Staff, str]:
+    """A seeded issuer over real HTTP at the address it knows itself by: (app, admin, URL)."""
+    port = free_port()
+    app = make_app(tmp_path, base_url=f"http://localhost:{port}")
+    seed(app, password=PASSWORD)
+    url = live_server(app, port).url
+    staff = Staff(app.test_client())
+    assert staff.sign_in().status_code == 303
+    return app, staff, url
 
 
 TABLES = (

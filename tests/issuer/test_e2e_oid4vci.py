@@ -13,10 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from issuer_app import PASSWORD, Staff, make_app
-from loopback import free_port
+from issuer_app import Staff, serve_seeded
 
-from issuer_stub.demo import seed
 from microcred import did as dids
 from microcred.did import DIDResolver
 from microcred.fetch import Fetcher, FetchPolicy
@@ -36,13 +34,8 @@ _TX = re.compile(r'class="code-big"[^>]*>(\d{6})<')
 @pytest.fixture
 def issuer(tmp_path: Path, live_server: Any) -> dict[str, Any]:
     """A seeded issuer served over real HTTP on a port known before the app was built."""
-    port = free_port()
-    app = make_app(tmp_path, base_url=f"http://localhost:{port}")
-    seed(app, password=PASSWORD)
-    live_server(app, port)
-    staff = Staff(app.test_client())
-    assert staff.sign_in().status_code == 303
-    return {"app": app, "staff": staff, "base": f"http://localhost:{port}"}
+    app, staff, base = serve_seeded(tmp_path, live_server)
+    return {"app": app, "staff": staff, "base": base}
 
 
 def offer_for(

@@ -12,11 +12,9 @@ from typing import Any
 
 import pytest
 from browser_checks import SIZES, Watched
-from issuer_app import PASSWORD, Staff, make_app
+from issuer_app import PASSWORD, serve_seeded
 from issuer_world import FlaskHTTP, make_offer, upload
-from loopback import free_port
 
-from issuer_stub.demo import seed
 from microcred.keys import PrivateKey
 from microcred.oid4vci import SD_JWT_CONFIG
 from microcred.oid4vci_client import WalletClient
@@ -35,12 +33,7 @@ REFUSED = {
 
 def prepare(tmp_path: Path, live_server: Any) -> dict[str, Any]:
     """A seeded issuer over HTTP with an offer, a revoked credential and a finished bulk job."""
-    port = free_port()
-    app = make_app(tmp_path, base_url=f"http://localhost:{port}")
-    seed(app, password=PASSWORD)
-    live_server(app, port)
-    staff = Staff(app.test_client())
-    staff.sign_in()
+    app, staff, base = serve_seeded(tmp_path, live_server)
     offer = make_offer(staff, given_name="Thị Ánh", family_name="Nguyễn Hoàng")
     other = make_offer(staff, learner_id="SV2", given_name="Quốc Bảo", family_name="Trần")
     staff.post(f"/awards/{other['award']}/status", {"action": "revoke", "confirm": "on"})
@@ -49,7 +42,7 @@ def prepare(tmp_path: Path, live_server: Any) -> dict[str, Any]:
     for _ in range(200):
         if "Issuing" not in staff.client.get(f"/bulk/{job_id}/progress").get_data(as_text=True):
             break
-    return {"base": f"http://localhost:{port}", "offer": offer, "job": job_id, "app": app}
+    return {"base": base, "offer": offer, "job": job_id, "app": app}
 
 
 def check(watched: Watched, text: str) -> None:

@@ -26,8 +26,6 @@ from microcred import base64url, issuance, jose, qr, strictjson
 from microcred.demo import DEMO_AWARD, DEMO_COURSE
 from microcred.disclosure import Disclosure
 from microcred.keys import PrivateKey
-from microcred.trust import TrustRegistry
-from verifier import store
 
 NOW = dt.datetime.now(dt.UTC)
 DAY = dt.timedelta(days=1)
@@ -245,7 +243,7 @@ def test_did_web_whose_name_resolves_to_a_private_address(
     identity = issuance.IssuerIdentity(
         "did:web:uni.example", "did:web:uni.example#key-1", key, "Uni"
     )
-    trust_entry(app, "did:web:uni.example")
+    trust(app, identity)
     credential = issuance.issue_sd_jwt_vc(
         identity, DEMO_COURSE, DEMO_AWARD, holder_jwk=None, issued_at=NOW - DAY
     )
@@ -260,16 +258,6 @@ def test_did_web_whose_name_resolves_to_a_private_address(
     assert asked == ["uni.example"]  # resolved, checked, and never connected to
 
 
-def trust_entry(app: Flask, issuer: str) -> None:
-    entry = {"did": issuer, "name": "Uni", "country": "VN", "accreditingBody": "MOET"}
-    registry = TrustRegistry.from_json({"name": "t", "issuers": [entry]}, source="test")
-    db = store.connect(app.config["DATABASE"])
-    try:
-        store.add_issuer(db, registry.entries()[0], "test")
-    finally:
-        db.conn.close()
-
-
 def png_header(width: int, height: int) -> bytes:
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     chunk = b"IHDR" + ihdr
@@ -278,43 +266,29 @@ def png_header(width: int, height: int) -> bytes:
     )
 
 
+def qr_row(text: str, case: str) -> Any:
+    """A row of the table below: a photo of a QR code that holds `text`, not a credential."""
+    return pytest.param(lambda: qr.encode_png(text), "not_a_credential", id=case)
+
+
 @pytest.mark.parametrize(
     ("upload", "code"),
     [
-        pytest.param(
-            lambda: qr.encode_png("javascript:alert(document.cookie)"),
-            "not_a_credential",
-            id="qr-javascript",
+        qr_row("javascript:alert(document.cookie)", "qr-javascript"),
+        qr_row(
+            "openid-credential-offer://?credential_offer_uri=https%3A%2F%2Fi.example%2Fo",
+            "qr-credential-offer",
         ),
-        pytest.param(
-            lambda: qr.encode_png(
-                "openid-credential-offer://?credential_offer_uri=https%3A%2F%2Fi.example%2Fo"
-            ),
-            "not_a_credential",
-            id="qr-credential-offer",
-        ),
-        pytest.param(
-            lambda: qr.encode_png("openid4vp://?client_id=x&request_uri=https%3A%2F%2Fv.example"),
-            "not_a_credential",
-            id="qr-vp-request",
-        ),
-        pytest.param(
-            lambda: qr.encode_png("https://example.com/careers"),
-            "not_a_credential",
-            id="qr-plain-url",
-        ),
-        pytest.param(
-            lambda: qr.encode_png("BEGIN:VCARD\nFN:Someone\nEND:VCARD"),
-            "not_a_credential",
-            id="qr-vcard",
-        ),
+        qr_row("openid4vp://?client_id=x&request_uri=https%3A%2F%2Fv.example", "qr-vp-request"),
+        qr_row("https://example.com/careers", "qr-plain-url"),
+        qr_row("BEGIN:VCARD\nFN:Someone\nEND:VCARD", "qr-vcard"),
         pytest.param(
             lambda: png_header(50_000, 50_000) + b"\0" * 64, "image_too_large", id="pixel-flood"
         ),
         pytest.param(lambda: b"<svg onload=alert(1)>", "unsupported_upload", id="svg-with-script"),
         pytest.param(lambda: b"GIF89a" + b"\0" * 20, "unsupported_upload", id="gif"),
         pytest.param(lambda: png_header(100, 100), "image_invalid", id="truncated-png"),
-        pytest.param(lambda: qr.encode_png("hello"), "not_a_credential", id="qr-plain-text"),
+        qr_row("hello", "qr-plain-text"),
     ],
 )
 def test_uploads_that_are_not_credentials(

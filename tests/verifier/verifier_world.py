@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from issuer_site import HOLDER, HOLDER_DID, Institution
 
 from microcred import data_integrity, sdjwt
+from microcred.issuance import IssuerIdentity
 from microcred.trust import TrustRegistry
 from verifier import auth, create_app, store
 
@@ -96,8 +97,8 @@ def signed_in(app: Flask) -> FlaskClient:
     return client
 
 
-def trust(app: Flask, inst: Institution, **period: str) -> None:
-    """Put the institution in the app's trust registry."""
+def trust(app: Flask, inst: Institution | IssuerIdentity, **period: str) -> None:
+    """Put the institution (its DID and name) in the app's trust registry."""
     entry = {"did": inst.did, "name": inst.name, "country": "VN",
              "accreditingBody": "Ministry of Education and Training", **period}  # fmt: skip
     registry = TrustRegistry.from_json({"name": "t", "issuers": [entry]}, source="test")

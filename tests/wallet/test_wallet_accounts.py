@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from wallet_world import PASSWORD, Auth, make_app, table_counts
+from wallet_world import PASSWORD, Auth, form_token, make_app, table_counts
 
 from wallet.store import accounts, get_db
 
@@ -274,23 +274,11 @@ def test_next_goes_only_to_this_app(
 def test_forms_need_a_csrf_token(tmp_path: Path) -> None:
     app = make_app(tmp_path / "csrf", WTF_CSRF_ENABLED=True)
     client = app.test_client()
-    response = client.post(
-        "/signup", data={"username": "learner", "password": PASSWORD, "confirm": PASSWORD}
-    )
+    response = Auth(client).signup()
     assert response.status_code == 400
     assert b"The form expired or came from another site" in response.data
     assert table_counts(app)["users"] == 0
-    page = client.get("/signup").data.decode()
-    token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-    response = client.post(
-        "/signup",
-        data={
-            "username": "learner",
-            "password": PASSWORD,
-            "confirm": PASSWORD,
-            "csrf_token": token,
-        },
-    )
+    response = Auth(client).signup(csrf_token=form_token(client, "/signup"))
     assert response.status_code == 303
 
 

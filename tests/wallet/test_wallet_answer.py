@@ -21,7 +21,7 @@ from flask.testing import FlaskClient
 from loopback import free_port
 from wallet_fake_site import FakeSite, Hostile
 from wallet_samples import ISSUER_DID
-from wallet_world import PASSWORD, Auth, give_card, make_app, table_counts
+from wallet_world import Auth, form_token, give_card, make_app, table_counts
 
 from microcred import strictjson
 from microcred.keys import PrivateKey
@@ -275,23 +275,10 @@ def test_consent_is_protected_against_framing_and_forgery(
 ) -> None:
     app = make_app(tmp_path / "csrf", WTF_CSRF_ENABLED=True)
     client = app.test_client()
-    page = client.get("/signup").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-    client.post(
-        "/signup",
-        data={
-            "username": "learner",
-            "password": PASSWORD,
-            "confirm": PASSWORD,
-            "csrf_token": token,
-        },
-    )
+    Auth(client).signup(csrf_token=form_token(client, "/signup"))
     give_card(app)
     # Signing in started a new session, so the form token is a new one too.
-    token = re.search(
-        r'name="csrf_token" value="([^"]+)"', client.get("/receive").get_data(as_text=True)
-    ).group(1)  # type: ignore[union-attr]
-    consent = attempt(client, hostile.link(), csrf_token=token)
+    consent = attempt(client, hostile.link(), csrf_token=form_token(client, "/receive"))
     assert consent.headers["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in consent.headers["Content-Security-Policy"]
     path = re.search(r'action="(/vp/[^"]+)"', consent.get_data(as_text=True)).group(1)  # type: ignore[union-attr]

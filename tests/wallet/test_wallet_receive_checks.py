@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -20,17 +21,25 @@ from wallet_world import Auth, make_app, table_counts
 
 from microcred import issuance
 from microcred.errors import CredentialError
-from microcred.oid4vci import JWT_VC_CONFIG, OB3_CONFIG
+from microcred.oid4vci import JWT_VC_CONFIG, OB3_CONFIG, SD_JWT_CONFIG
 
 PASSPHRASE = "export passphrase 2026"
 
 
-def _patch_issue(monkeypatch: pytest.MonkeyPatch, change: Any) -> None:
-    """Let `change(original, args)` answer the issuer's signing of each configuration."""
+@pytest.fixture
+def accept_while(
+    learner: FlaskClient, issuer: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> Callable[[Any], Any]:
+    """`accept_while(change)`: accept an offer while `change(original, args)` signs each format."""
     from issuer_stub import issuing
 
-    original = issuing.issue
-    monkeypatch.setattr(issuing, "issue", lambda *args: change(original, args))
+    def accept_offer(change: Any) -> Any:
+        original = issuing.issue
+        monkeypatch.setattr(issuing, "issue", lambda *args: change(original, args))
+        offer = make_offer(issuer["app"])
+        return accept(learner, offer["link"], offer["tx"])
+
+    return accept_offer
 
 
 def _stranger_signs_the_jwt(original: Any, args: tuple[Any, ...]) -> Any:
@@ -51,14 +60,9 @@ def _stranger_signs_the_jwt(original: Any, args: tuple[Any, ...]) -> Any:
 
 
 def test_a_credential_from_another_issuer_than_the_offers_is_refused(
-    wallet: Flask,
-    learner: FlaskClient,
-    issuer: dict[str, Any],
-    monkeypatch: pytest.MonkeyPatch,
+    wallet: Flask, accept_while: Any
 ) -> None:
-    _patch_issue(monkeypatch, _stranger_signs_the_jwt)
-    offer = make_offer(issuer["app"])
-    response = accept(learner, offer["link"], offer["tx"])
+    response = accept_while(_stranger_signs_the_jwt)
     assert 400 <= response.status_code < 500
     text = response.data.decode()
     assert "was issued by " + STRANGER.did in text
@@ -75,14 +79,9 @@ def _other_date_for_the_badge(original: Any, args: tuple[Any, ...]) -> Any:
 
 
 def test_credentials_of_different_achievements_are_not_one_card(
-    wallet: Flask,
-    learner: FlaskClient,
-    issuer: dict[str, Any],
-    monkeypatch: pytest.MonkeyPatch,
+    wallet: Flask, accept_while: Any
 ) -> None:
-    _patch_issue(monkeypatch, _other_date_for_the_badge)
-    offer = make_offer(issuer["app"])
-    response = accept(learner, offer["link"], offer["tx"])
+    response = accept_while(_other_date_for_the_badge)
     assert 400 <= response.status_code < 500
     assert "not the same achievement" in response.data.decode()
     assert table_counts(wallet)["cards"] == 0
@@ -98,14 +97,9 @@ def _fail(configs: tuple[str, ...]) -> Any:
 
 
 def test_a_later_failed_request_keeps_what_was_received(
-    wallet: Flask,
-    learner: FlaskClient,
-    issuer: dict[str, Any],
-    monkeypatch: pytest.MonkeyPatch,
+    wallet: Flask, learner: FlaskClient, accept_while: Any
 ) -> None:
-    _patch_issue(monkeypatch, _fail((JWT_VC_CONFIG,)))
-    offer = make_offer(issuer["app"])
-    response = accept(learner, offer["link"], offer["tx"])
+    response = accept_while(_fail((JWT_VC_CONFIG,)))
     assert response.status_code == 303 and response.headers["Location"].startswith("/cards/")
     counts = table_counts(wallet)
     assert (counts["cards"], counts["credentials"], counts["holder_keys"]) == (1, 2, 1)
@@ -116,16 +110,9 @@ def test_a_later_failed_request_keeps_what_was_received(
 
 
 def test_when_every_request_fails_nothing_is_kept_and_the_learner_is_told(
-    wallet: Flask,
-    learner: FlaskClient,
-    issuer: dict[str, Any],
-    monkeypatch: pytest.MonkeyPatch,
+    wallet: Flask, accept_while: Any
 ) -> None:
-    from microcred.oid4vci import SD_JWT_CONFIG
-
-    _patch_issue(monkeypatch, _fail((SD_JWT_CONFIG, OB3_CONFIG, JWT_VC_CONFIG)))
-    offer = make_offer(issuer["app"])
-    response = accept(learner, offer["link"], offer["tx"])
+    response = accept_while(_fail((SD_JWT_CONFIG, OB3_CONFIG, JWT_VC_CONFIG)))
     assert 400 <= response.status_code < 500
     text = response.data.decode()
     assert "accepted the code but sent no credential" in text and "Open Badges 3.0" in text

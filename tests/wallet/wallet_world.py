@@ -5,6 +5,7 @@ Test modules import from here (never from conftest, whose module name other fold
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -63,9 +64,10 @@ class Auth:
     def __init__(self, client: FlaskClient) -> None:
         self.client = client
 
-    def signup(self, username: str = "learner", password: str = PASSWORD) -> Any:
+    def signup(self, username: str = "learner", password: str = PASSWORD, **fields: str) -> Any:
         return self.client.post(
-            "/signup", data={"username": username, "password": password, "confirm": password}
+            "/signup",
+            data={"username": username, "password": password, "confirm": password, **fields},
         )
 
     def signin(self, username: str = "learner", password: str = PASSWORD) -> Any:
@@ -73,6 +75,13 @@ class Auth:
 
     def signout(self) -> Any:
         return self.client.post("/signout")
+
+
+def form_token(client: FlaskClient, path: str) -> str:
+    """The CSRF token of the form on the page at `path` (for an app with CSRF on)."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).get_data(as_text=True))
+    assert found is not None, path
+    return found.group(1)
 
 
 def give_card(app: Flask, username: str = "learner", formats: tuple[str, ...] = ()) -> str:
