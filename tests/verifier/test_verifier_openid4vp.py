@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 from issuer_site import Institution
 from loopback import free_port
 from verifier_wallet import TestWallet
-from verifier_world import make_app, table_counts, trust
+from verifier_world import ask, make_app, table_counts, trust
 
 from microcred import jose, strictjson
 from verifier import store
@@ -42,17 +42,6 @@ def employer(verifier: Flask) -> FlaskClient:
 @pytest.fixture
 def wallet(institution: Institution) -> TestWallet:
     return TestWallet(institution.sd_jwt())
-
-
-def ask(employer: FlaskClient, *claims: str, issuer: str = "") -> tuple[str, str]:
-    """Create a request as the employer; return (request id, the QR text for the wallet)."""
-    response = employer.post("/ask", data={"claims": list(claims), "issuer": issuer})
-    assert response.status_code == 303
-    request_id = response.headers["Location"].rsplit("/", 1)[1]
-    page = employer.get(f"/vp/{request_id}").get_data(as_text=True)
-    link = re.search(r'id="vp-link" value="([^"]+)"', page)
-    assert link is not None
-    return request_id, link.group(1).replace("&amp;", "&")
 
 
 def status(employer: FlaskClient, request_id: str) -> str:

@@ -19,41 +19,27 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from loopback import free_port
+from verifier_world import ask, make_app as make_verifier, trust
 from wallet_fake_site import FakeSite, Hostile
-from wallet_samples import ISSUER_DID
+from wallet_samples import IDENTITY
 from wallet_world import Auth, form_token, give_card, make_app, table_counts
 
 from microcred import strictjson
 from microcred.keys import PrivateKey
-from microcred.trust import TrustRegistry
 
 
 @pytest.fixture
 def verifier(tmp_path: Path, live_server: Any) -> Flask:
-    from verifier import create_app, store
-
+    """The real verifier over HTTP, trusting the wallet samples' issuer."""
     port = free_port()
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": tmp_path / "verifier",
-            "DATABASE": tmp_path / "verifier.sqlite",
-            "BASE_URL": f"http://localhost:{port}",
-            "WALLET_URL": "http://localhost:5002",
-            "ALLOW_INSECURE_LOCALHOST": True,
-            "WTF_CSRF_ENABLED": False,
-            "PREFETCH_ON_START": False,
-            "PREFETCH_IN_BACKGROUND": False,
-            "SECRET_KEY": "verifier-test-secret-0123456789abcdef",
-        }
+    app = make_verifier(
+        tmp_path / "verifier",
+        BASE_URL=f"http://localhost:{port}",
+        WALLET_URL="http://localhost:5002",
+        PREFETCH_ON_START=False,
+        PREFETCH_IN_BACKGROUND=False,
     )
-    entry = {"did": ISSUER_DID, "name": "Demo University", "country": "VN", "accreditingBody": "M"}
-    registry = TrustRegistry.from_json({"name": "t", "issuers": [entry]}, source="test")
-    db = store.connect(app.config["DATABASE"])
-    try:
-        store.add_issuer(db, registry.entries()[0], "test")
-    finally:
-        db.conn.close()
+    trust(app, IDENTITY)
     live_server(app, port)
     return app
 
@@ -65,16 +51,6 @@ def learner(
     auth.signup()
     card_for()
     return client
-
-
-def ask(employer: FlaskClient, *claims: str) -> tuple[str, str]:
-    response = employer.post("/ask", data={"claims": list(claims)})
-    assert response.status_code == 303
-    request_id = response.headers["Location"].rsplit("/", 1)[1]
-    page = employer.get(f"/vp/{request_id}").get_data(as_text=True)
-    found = re.search(r'id="vp-link" value="([^"]+)"', page)
-    assert found is not None
-    return request_id, found.group(1).replace("&amp;", "&")
 
 
 def open_request(learner: FlaskClient, link: str) -> Any:

@@ -1,12 +1,14 @@
-"""The verifier tests' world: the app, its staff and trust registry, and what a wallet shows.
+"""The verifier app for the tests: the app, its staff, trust registry and requests, and what a
+wallet shows it.
 
-`make_app` builds a verifier for the demo's loopback setting; the institution it checks comes
-from tests/issuer_site.py (`Site`, `Institution`), issuing at the real time.
+`make_app` builds a verifier for the demo's loopback setting (the verifier and wallet tests use
+it); the institution it checks comes from tests/issuer_site.py, issuing at the real time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -107,6 +109,17 @@ def trust(app: Flask, inst: Institution | IssuerIdentity, **period: str) -> None
         store.add_issuer(db, registry.entries()[0], "test")
     finally:
         db.conn.close()
+
+
+def ask(employer: FlaskClient, *claims: str, issuer: str = "") -> tuple[str, str]:
+    """Create a request as the employer; return (request id, the QR text for the wallet)."""
+    response = employer.post("/ask", data={"claims": list(claims), "issuer": issuer})
+    assert response.status_code == 303
+    request_id = response.headers["Location"].rsplit("/", 1)[1]
+    page = employer.get(f"/vp/{request_id}").get_data(as_text=True)
+    link = re.search(r'id="vp-link" value="([^"]+)"', page)
+    assert link is not None
+    return request_id, link.group(1).replace("&amp;", "&")
 
 
 def table_counts(app: Flask) -> dict[str, int]:
