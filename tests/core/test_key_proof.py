@@ -7,6 +7,7 @@ import hmac
 from typing import Any
 
 import pytest
+from hand_jws import hand_signed, signing_input
 
 from microcred import base64url, did, jose, strictjson
 from microcred.errors import InputError, TokenError
@@ -35,12 +36,7 @@ MIXED_KID = f"{HOLDER_DID}#{did.did_key(OTHER.public_key).removeprefix('did:key:
 
 def token(header: dict[str, Any], payload: dict[str, Any], key: PrivateKey = HOLDER) -> str:
     """Sign any header/payload pair by hand (the proofs a hostile wallet might send)."""
-    signing_input = (
-        base64url.encode(strictjson.dumps(header).encode())
-        + "."
-        + base64url.encode(strictjson.dumps(payload).encode())
-    )
-    return signing_input + "." + base64url.encode(key.sign(signing_input.encode()))
+    return hand_signed(header, payload, key)
 
 
 def claims(**changes: Any) -> dict[str, Any]:
@@ -90,13 +86,9 @@ def _none_token() -> str:
 
 def _hs256_token() -> str:
     # A02: HMAC keyed with the public key bytes, as a confused verifier would check it.
-    signing_input = (
-        base64url.encode(strictjson.dumps(jwk_header(alg="HS256")).encode())
-        + "."
-        + base64url.encode(strictjson.dumps(claims()).encode())
-    )
-    mac = hmac.new(HOLDER.public_key.raw, signing_input.encode(), hashlib.sha256).digest()
-    return signing_input + "." + base64url.encode(mac)
+    text = signing_input(jwk_header(alg="HS256"), claims())
+    mac = hmac.new(HOLDER.public_key.raw, text.encode(), hashlib.sha256).digest()
+    return text + "." + base64url.encode(mac)
 
 
 BAD_PROOFS: list[tuple[str, Any]] = [
@@ -204,12 +196,7 @@ def test_proofs_use_the_strict_jose_parser() -> None:
         + strictjson.dumps(HOLDER.public_key.jwk)
         + "}"
     )
-    signing_input = (
-        base64url.encode(header.encode())
-        + "."
-        + base64url.encode(strictjson.dumps(claims()).encode())
-    )
-    forged = signing_input + "." + base64url.encode(HOLDER.sign(signing_input.encode()))
+    forged = hand_signed(header, claims(), HOLDER)
     with pytest.raises(TokenError):
         verify_proof(forged, audience=AUD, now=NOW)
     assert (

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hand_jws import hand_signed
 
 from microcred import base64url, jose, strictjson, vcjwt
 from microcred.errors import (
@@ -118,15 +119,6 @@ def web_resolver() -> Resolver:
     return Resolver({WEB_KID: (ISSUER_KEY.public_key, {"assertionMethod"})})
 
 
-def sign_raw(header: dict[str, Any], payload: dict[str, Any], key: PrivateKey) -> str:
-    signing_input = (
-        base64url.encode(strictjson.dumps(header).encode())
-        + "."
-        + base64url.encode(strictjson.dumps(payload).encode())
-    )
-    return signing_input + "." + base64url.encode(key.sign(signing_input.encode()))
-
-
 def good_parts() -> tuple[dict[str, Any], dict[str, Any]]:
     jws = jose.parse(vcjwt.issue_jwt(sample_credential(), ISSUER_KEY, verification_method=WEB_KID))
     return copy.deepcopy(jws.header), copy.deepcopy(jws.payload)
@@ -165,7 +157,7 @@ def test_verify_jwt_restores_properties_from_the_registered_claims() -> None:
     for prop in ("issuer", "issuanceDate", "expirationDate", "id"):
         del payload["vc"][prop]
     del payload["vc"]["credentialSubject"]["id"]
-    result = vcjwt.verify_jwt(sign_raw(header, payload, ISSUER_KEY), web_resolver(), now=NOW)
+    result = vcjwt.verify_jwt(hand_signed(header, payload, ISSUER_KEY), web_resolver(), now=NOW)
     expected = sample_credential()
     expected["issuer"] = WEB_DID
     assert result.credential == expected
@@ -175,7 +167,7 @@ def test_verify_jwt_restores_fractional_times() -> None:
     header, payload = good_parts()
     del payload["vc"]["issuanceDate"]
     payload["nbf"] = 1_704_067_200.25
-    result = vcjwt.verify_jwt(sign_raw(header, payload, ISSUER_KEY), web_resolver(), now=NOW)
+    result = vcjwt.verify_jwt(hand_signed(header, payload, ISSUER_KEY), web_resolver(), now=NOW)
     assert result.credential["issuanceDate"] == "2024-01-01T00:00:00.250Z"
 
 
@@ -190,7 +182,7 @@ def test_verify_jwt_restores_fractional_times() -> None:
 def test_verify_jwt_accepts_header_variants(change: Callable[[dict[str, Any]], Any]) -> None:
     header, payload = good_parts()
     change(header)
-    result = vcjwt.verify_jwt(sign_raw(header, payload, ISSUER_KEY), web_resolver(), now=NOW)
+    result = vcjwt.verify_jwt(hand_signed(header, payload, ISSUER_KEY), web_resolver(), now=NOW)
     assert result.kid == WEB_KID
 
 
@@ -385,7 +377,7 @@ def test_verify_jwt_rejects(
     header, payload = good_parts()
     change(header, payload)
     with pytest.raises(error) as caught:
-        vcjwt.verify_jwt(sign_raw(header, payload, ISSUER_KEY), web_resolver(), now=NOW)
+        vcjwt.verify_jwt(hand_signed(header, payload, ISSUER_KEY), web_resolver(), now=NOW)
     if code is not None:
         assert caught.value.code == code
 
@@ -395,7 +387,7 @@ def test_a21_key_of_another_did_is_refused_before_any_lookup() -> None:
     header["kid"] = ATTACKER_VM
     resolver = Resolver({ATTACKER_VM: (ATTACKER_KEY.public_key, {"assertionMethod"})})
     with pytest.raises(VerificationMethodError):
-        vcjwt.verify_jwt(sign_raw(header, payload, ATTACKER_KEY), resolver, now=NOW)
+        vcjwt.verify_jwt(hand_signed(header, payload, ATTACKER_KEY), resolver, now=NOW)
     assert resolver.calls == []
 
 
@@ -410,12 +402,12 @@ def test_a04_embedded_jwk_is_never_the_trust_source() -> None:
     header, payload = good_parts()
     header["jwk"] = ATTACKER_KEY.public_key.jwk
     with pytest.raises(InvalidSignature):
-        vcjwt.verify_jwt(sign_raw(header, payload, ATTACKER_KEY), web_resolver(), now=NOW)
+        vcjwt.verify_jwt(hand_signed(header, payload, ATTACKER_KEY), web_resolver(), now=NOW)
 
 
 def test_tampered_payload_fails_the_signature() -> None:
     header, payload = good_parts()
-    token = sign_raw(header, payload, ISSUER_KEY)
+    token = hand_signed(header, payload, ISSUER_KEY)
     payload["vc"]["credentialSubject"]["achievement"]["creditsAvailable"] = 30
     forged = token.split(".")
     forged[1] = base64url.encode(strictjson.dumps(payload).encode())
@@ -457,7 +449,7 @@ def test_didkit_reports_a_forged_token() -> None:
     header, payload = good_parts()
     header["kid"], payload["iss"] = KEY_VM, KEY_DID
     payload["vc"]["issuer"]["id"] = KEY_DID
-    result = vcjwt.verify_jwt_didkit(sign_raw(header, payload, ATTACKER_KEY))
+    result = vcjwt.verify_jwt_didkit(hand_signed(header, payload, ATTACKER_KEY))
     assert result["errors"]
 
 
@@ -486,7 +478,7 @@ def test_didkit_jwt_verification_refuses_did_web_so_it_never_fetches(iss: str, k
     header, payload = good_parts()
     header["kid"], payload["iss"] = kid, iss
     with pytest.raises(UnsupportedDIDMethod):
-        vcjwt.verify_jwt_didkit(sign_raw(header, payload, ISSUER_KEY))
+        vcjwt.verify_jwt_didkit(hand_signed(header, payload, ISSUER_KEY))
 
 
 @pytest.mark.parametrize(

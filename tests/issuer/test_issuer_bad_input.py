@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from hand_jws import hand_signed
 from issuer_app import Staff, dump
 from issuer_world import make_offer, upload
 
@@ -54,15 +55,6 @@ class Wallet:
         return self.client.post(
             "/credential", json=body, headers={"Authorization": f"Bearer {token}"}
         )
-
-
-def hand_signed(header: dict[str, Any], payload: dict[str, Any], key: PrivateKey) -> str:
-    signing_input = (
-        base64url.encode(strictjson.dumps(header).encode())
-        + "."
-        + base64url.encode(strictjson.dumps(payload).encode())
-    )
-    return signing_input + "." + base64url.encode(key.sign(signing_input.encode()))
 
 
 def unsigned(header: dict[str, Any], payload: dict[str, Any]) -> str:
