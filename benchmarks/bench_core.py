@@ -31,6 +31,7 @@ from typing import Any
 
 import didkit
 from jwcrypto.jwk import JWK  # type: ignore[import-untyped]
+from results import Figure, emit  # benchmarks/results.py, beside this script
 from sd_jwt import verifier as sd_jwt_verifier  # type: ignore[import-untyped]
 
 from microcred import data_integrity, did, didkit_loop, sdjwt, sdjwt_vc, strictjson, vcjwt
@@ -594,10 +595,30 @@ def main() -> None:
         env.site.close()
         vcjwt.shutdown()
     print_table(rows, notes)
+    emit([figure(row) for row in rows if "ref." not in row.name])
     elapsed = time.perf_counter() - started
     print(f"Loopback server: {served} requests, none in a timed loop. Total {elapsed:.1f} s.")
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, {pinning}, load {load}.")
+
+
+# What the reference of each kind of row is (the table's footnotes say more).
+REFERENCE_NAMES = {
+    "SD-JWT": "sd-jwt 0.10.4",
+    "VC-JWT": "didkit",
+    "OB3": "didkit LDP, VCDM 1.1 twin",
+}
+
+
+def figure(row: Row) -> Figure:
+    """A table row as run_all.py's figure (µs below a millisecond, ms above)."""
+    value, unit = (row.us, "µs") if row.us < 1000 else (row.us / 1000, "ms")
+    reference = ""
+    if row.ref_us is not None:
+        names = [name for prefix, name in REFERENCE_NAMES.items() if row.name.startswith(prefix)]
+        reference = f"{names[0] if names else 'reference'}: {duration(row.ref_us)}"
+    met = None if row.met == "-" else row.met == "yes"
+    return Figure("core", row.name, value, unit, row.target, met, reference, row.speedup)
 
 
 def progress(rows: list[Row]) -> list[Row]:
