@@ -9,7 +9,6 @@ the token's last use is noted. If anything fails, signing included, nothing is l
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 import uuid
 from typing import Any
@@ -23,6 +22,7 @@ from microcred.oid4vci import JWT_VC_CONFIG, OB3_CONFIG, SD_JWT_CONFIG
 
 from . import issuing, store
 from .identity import institution
+from .issuing import award_row
 from .offers import make_offer, offer_links, offer_uri, tx_code
 from .publishing import institution_name, publisher
 from .store import awards as award_store, tokens as token_store
@@ -33,18 +33,9 @@ CONFIG_BY_FORMAT = {"ldp_vc": OB3_CONFIG, "jwt_vc_json": JWT_VC_CONFIG, "dc+sd-j
 def _record(
     award_id: str, ask: IssueRequest, course: dict[str, Any], now: float, *, signed: bool
 ) -> dict[str, Any]:
-    return {
-        "id": award_id,
-        "course_id": course["id"],
-        "course_snapshot": json.dumps(course["data"], ensure_ascii=False),
-        "given_name": ask.award.given_name,
-        "family_name": ask.award.family_name,
-        "learner_id": ask.award.learner_id,
-        "grade": ask.award.grade,
-        "date_of_issuance": ask.award.date_of_issuance,
-        "valid_until": ask.award.valid_until,
+    # A credential signed for a DID is handed over in this very answer.
+    return award_row(award_id, course, ask.award, None) | {
         "external_id": ask.external_id,
-        # A credential signed for a DID is handed over in this very answer.
         "collected_at": now if signed else None,
     }
 

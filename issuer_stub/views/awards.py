@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import uuid
 from typing import Any
 
@@ -15,6 +14,7 @@ from microcred import qr
 
 from .. import auth, store
 from ..forms import LearnerForm, read_learner_form
+from ..issuing import award_row
 from ..offers import make_offer, offer_links, offer_state, tx_code
 from ..publishing import change_status, publisher
 from ..store import awards as award_store, courses as course_store, staff as staff_store
@@ -70,18 +70,7 @@ def issue() -> Any:
     assert course is not None
     now = auth.now()
     award_id = uuid.uuid4().hex
-    record = {
-        "id": award_id,
-        "course_id": course["id"],
-        "course_snapshot": json.dumps(course["data"], ensure_ascii=False),
-        "given_name": form.award.given_name,
-        "family_name": form.award.family_name,
-        "learner_id": form.award.learner_id,
-        "email": form.email,
-        "grade": form.award.grade,
-        "date_of_issuance": form.award.date_of_issuance,
-        "valid_until": form.award.valid_until,
-    }
+    record = award_row(award_id, course, form.award, form.email)
     offer = make_offer(
         now, current_app.config["OFFER_LIFETIME"], request.form.get("tx_code") == "on"
     )
